@@ -1,0 +1,123 @@
+/**
+ * The analysis pipeline for one file: parse the YAML stream, find the NetworkPolicy objects,
+ * decode them against the schema, run every rule, apply the user's severity settings.
+ *
+ * Like the API server, a policy whose body cannot be decoded (NP1xx: unknown field, wrong type,
+ * unserved apiVersion) gets only those errors: the server rejects it before validation runs, so
+ * the NP2xx validation findings would be noise until the decode errors are fixed.
+ */
+import { parseYamlStream, YDocument } from './syntax/tree';
+import { findPolicies } from './model/classify';
+import { decodeObject, Decoded } from './model/decode';
+import type { NetworkPolicy } from './model/types';
+import type { Span } from './text';
+import { RULES } from './rules/catalog';
+import type { Finding, Fix, PolicyDocument, Rule, Severity } from './rules/rule';
+
+export type SeveritySetting = Severity | 'off';
+
+export interface Settings {
+  /** Per-code severity overrides: { NP300: 'off', NP301: 'error' }. */
+  readonly severity?: Readonly<Record<string, SeveritySetting>>;
+}
+
+export interface Diagnostic {
+  readonly code: string;
+  readonly slug: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly span: Span;
+  /** Kubernetes field path the API server would report (spec.ingress[0].ports[0].endPort). */
+  readonly path?: string;
+  readonly fix?: Fix;
+}
+
+export interface AnalyzedPolicy {
+  readonly doc: PolicyDocument;
+  readonly decoded: Decoded<NetworkPolicy> | undefined;
+  /** Whether the API server would accept it (no error-level finding, before severity overrides). */
+  readonly valid: boolean;
+}
+
+export interface Analysis {
+  readonly diagnostics: readonly Diagnostic[];
+  readonly policies: readonly AnalyzedPolicy[];
+}
+
+function runRule(rule: Rule, doc: PolicyDocument, text: string, out: { rule: Rule; finding: Finding }[]): void {
+  try {
+    rule.check({ doc, text, report: (finding) => out.push({ rule, finding }) });
+  } catch (err) {
+    // A rule bug must never take the analysis down; say so where the user can see it.
+    out.push({ rule, finding: { span: doc.anchor, message: `internal error in rule ${rule.meta.slug}: ${(err as Error).message}` } });
+  }
+}
+
+function looksLikePolicyText(text: string, doc: YDocument): boolean {
+  return /\bkind:\s*["']?NetworkPolicy\b/.test(text.slice(doc.span.start, Math.min(doc.span.end, doc.span.start + 65536)));
+}
+
+export function analyzeDocuments(text: string, docs: readonly YDocument[], settings: Settings = {}): Analysis {
+  const raw: { rule: Rule; finding: Finding }[] = [];
+  const policies: AnalyzedPolicy[] = [];
+  const yamlRules = RULES.filter((r) => r.scope === 'yaml');
+  const policyRules = RULES.filter((r) => r.scope === 'policy');
+  for (const yaml of docs) {
+    const objects = findPolicies(yaml);
+    if (objects.length === 0) {
+      // A document cut short by the limits (alias bomb) may hide its kind; look at the text.
+      if (yaml.truncated && looksLikePolicyText(text, yaml)) {
+        const doc: PolicyDocument = { yaml, node: { kind: 'map', span: yaml.span, entries: [], flow: false }, anchor: { start: yaml.span.start, end: yaml.span.start }, apiVersion: undefined, decoded: undefined };
+        for (const r of yamlRules) runRule(r, doc, text, raw);
+      }
+      continue;
+    }
+    let first = true;
+    for (const obj of objects) {
+      const decoded = obj.apiVersion === 'networking.k8s.io/v1' && !yaml.truncated ? decodeObject<NetworkPolicy>(obj.node) : undefined;
+      const doc: PolicyDocument = { yaml, node: obj.node, anchor: obj.anchor, apiVersion: obj.apiVersion, decoded };
+      if (first) for (const r of yamlRules) runRule(r, doc, text, raw);
+      first = false;
+      if (yaml.truncated) {
+        policies.push({ doc, decoded, valid: false });
+        continue;
+      }
+      const found: { rule: Rule; finding: Finding }[] = [];
+      for (const r of policyRules) runRule(r, doc, text, found);
+      const decodeFailed = found.some((f) => f.rule.meta.code.startsWith('NP1'));
+      const kept = decodeFailed ? found.filter((f) => !f.rule.meta.code.startsWith('NP2')) : found;
+      raw.push(...kept);
+      const yamlErrors = yaml.problems.length > 0;
+      policies.push({ doc, decoded, valid: !yamlErrors && !kept.some((f) => f.rule.meta.severity === 'error') });
+    }
+  }
+  return { diagnostics: finish(raw, settings), policies };
+}
+
+function finish(raw: { rule: Rule; finding: Finding }[], settings: Settings): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const { rule, finding } of raw) {
+    const override = settings.severity?.[rule.meta.code];
+    if (override === 'off') continue;
+    const key = `${rule.meta.code}|${finding.span.start}|${finding.span.end}|${finding.path ?? ''}|${finding.message}`;
+    if (seen.has(key)) continue; // The API server de-duplicates identical errors too.
+    seen.add(key);
+    out.push({
+      code: rule.meta.code,
+      slug: rule.meta.slug,
+      severity: override ?? rule.meta.severity,
+      message: finding.message,
+      span: finding.span,
+      path: finding.path,
+      fix: finding.fix,
+    });
+  }
+  out.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.code.localeCompare(b.code));
+  return out;
+}
+
+/** Analyses one YAML file's text. Never throws on user input. */
+export function analyzeText(text: string, settings: Settings = {}): Analysis {
+  return analyzeDocuments(text, parseYamlStream(text), settings);
+}

@@ -1,0 +1,55 @@
+/**
+ * Every diagnostic rule, in code order. The meta-tests keep this list, the rule files, the docs
+ * pages in docs/rules/ and the fixtures in step: codes and slugs unique, each rule's file named
+ * by its slug.
+ */
+import type { Rule } from './rule';
+import { yamlSyntax } from './yaml-syntax';
+import { duplicateKey } from './duplicate-key';
+import { yamlTooComplex } from './yaml-too-complex';
+import { unsupportedApiVersion } from './unsupported-api-version';
+import { unknownField } from './unknown-field';
+import { invalidType } from './invalid-type';
+import { yaml11ImplicitType } from './yaml11-implicit-type';
+import { invalidName } from './invalid-name';
+import { invalidNamespace } from './invalid-namespace';
+import { invalidMetadata } from './invalid-metadata';
+import { invalidLabelSelector } from './invalid-label-selector';
+import { invalidEndPort } from './invalid-end-port';
+import { invalidPort } from './invalid-port';
+import { unsupportedProtocol } from './unsupported-protocol';
+import { peerRequired } from './peer-required';
+import { ipblockWithSelector } from './ipblock-with-selector';
+import { invalidCidr } from './invalid-cidr';
+import { exceptNotSubset } from './except-not-subset';
+import { invalidPolicyTypes } from './invalid-policy-types';
+import { missingNamespace } from './missing-namespace';
+import { yaml11KeyCoerced } from './yaml11-key-coerced';
+
+export const RULES: readonly Rule[] = [
+  yamlSyntax,
+  duplicateKey,
+  yamlTooComplex,
+  unsupportedApiVersion,
+  unknownField,
+  invalidType,
+  yaml11ImplicitType,
+  invalidName,
+  invalidNamespace,
+  invalidMetadata,
+  invalidLabelSelector,
+  invalidEndPort,
+  invalidPort,
+  unsupportedProtocol,
+  peerRequired,
+  ipblockWithSelector,
+  invalidCidr,
+  exceptNotSubset,
+  invalidPolicyTypes,
+  missingNamespace,
+  yaml11KeyCoerced,
+];
+
+export function ruleByCode(code: string): Rule | undefined {
+  return RULES.find((r) => r.meta.code === code);
+}

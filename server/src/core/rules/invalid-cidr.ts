@@ -1,0 +1,45 @@
+/**
+ * NP209 invalid-cidr: ipBlock.cidr is required and, like each except entry, must be a CIDR
+ * (address/prefix). A bare IP (203.0.113.5) or a host name (external-api.com) is rejected:
+ * NetworkPolicy cannot match domain names. Mirrors ValidateIPBlock with the
+ * StrictIPCIDRValidation gate off (its default): leading zeros and host bits are accepted.
+ */
+import type { Rule } from './rule';
+import { invalid, required } from '../k8s/fieldErrors';
+import { parseCidr, parseIPSloppy } from '../semantics/cidr';
+import { peersOf, spanAt } from './util';
+
+const CIDR_MSG = 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)';
+
+export const invalidCidr: Rule = {
+  meta: { code: 'NP209', slug: 'invalid-cidr', severity: 'error', title: 'ipBlock cidr missing or not a CIDR', fixable: true, source: 'ValidateIPBlock (IsValidCIDRForLegacyField)' },
+  scope: 'policy',
+  check(ctx) {
+    for (const { peer, path } of peersOf(ctx)) {
+      const ipb = peer.ipBlock;
+      if (!ipb) continue;
+      const p = `${path}.ipBlock`;
+      if (!ipb.cidr) {
+        ctx.report({ path: `${p}.cidr`, span: spanAt(ctx, `${p}.cidr`, 'key'), message: required() });
+        continue;
+      }
+      if (!parseCidr(ipb.cidr)) report(ctx, `${p}.cidr`, ipb.cidr);
+      else (ipb.except ?? []).forEach((e, i) => { if (!parseCidr(e)) report(ctx, `${p}.except[${i}]`, e); });
+    }
+  },
+};
+
+function report(ctx: Parameters<Rule['check']>[0], path: string, value: string): void {
+  const span = spanAt(ctx, path);
+  const ip = parseIPSloppy(value.trim());
+  let hint = '';
+  let fix;
+  if (ip) {
+    const single = `${value.trim()}/${ip.family === 4 ? 32 : 128}`;
+    hint = ` (a single address is written ${single})`;
+    fix = { title: `Use ${single}`, edits: [{ span, newText: single }] };
+  } else if (/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/i.test(value) && /[a-z]/i.test(value)) {
+    hint = ' (NetworkPolicy cannot match host names: use the address range the name resolves to)';
+  }
+  ctx.report({ path, span, message: invalid(value, CIDR_MSG) + hint, fix });
+}

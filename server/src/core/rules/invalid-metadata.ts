@@ -1,0 +1,69 @@
+/**
+ * NP202 invalid-metadata: the rest of ValidateObjectMeta: the policy object's own labels and
+ * annotations (keys, values, 256 KiB total), generation, finalizers, ownerReferences and
+ * managedFields. Rare in hand-written files, common in pasted `kubectl get -o yaml` output.
+ */
+import type { Rule } from './rule';
+import { invalid, tooLong } from '../k8s/fieldErrors';
+import { byteLength, isQualifiedName, isValidLabelValue } from '../k8s/names';
+import { spanAt } from './util';
+
+export const invalidMetadata: Rule = {
+  meta: { code: 'NP202', slug: 'invalid-metadata', severity: 'error', title: 'Invalid labels, annotations or other metadata of the policy object', fixable: false, source: 'ValidateObjectMeta (labels, annotations, generation, finalizers, ownerReferences, managedFields)' },
+  scope: 'policy',
+  check(ctx) {
+    const meta = ctx.doc.decoded?.value.metadata;
+    if (!meta) return;
+    for (const [k, v] of Object.entries(meta.labels ?? {})) {
+      for (const msg of isQualifiedName(k)) ctx.report({ path: 'metadata.labels', span: spanAt(ctx, `metadata.labels[${k}]`, 'key'), message: invalid(k, msg) });
+      for (const msg of isValidLabelValue(v)) ctx.report({ path: 'metadata.labels', span: spanAt(ctx, `metadata.labels[${k}]`), message: invalid(v, msg) });
+    }
+    let total = 0;
+    for (const [k, v] of Object.entries(meta.annotations ?? {})) {
+      total += byteLength(k) + byteLength(v);
+      for (const msg of isQualifiedName(k.toLowerCase())) ctx.report({ path: 'metadata.annotations', span: spanAt(ctx, `metadata.annotations[${k}]`, 'key'), message: invalid(k, msg) });
+    }
+    if (total > 256 * 1024) ctx.report({ path: 'metadata.annotations', span: spanAt(ctx, 'metadata.annotations', 'key'), message: tooLong(256 * 1024) });
+    if (meta.generation !== undefined && meta.generation < 0) {
+      ctx.report({ path: 'metadata.generation', span: spanAt(ctx, 'metadata.generation'), message: invalid(meta.generation, 'must be greater than or equal to 0') });
+    }
+    const finalizers = meta.finalizers ?? [];
+    finalizers.forEach((f, i) => {
+      for (const msg of isQualifiedName(f)) ctx.report({ path: 'metadata.finalizers', span: spanAt(ctx, `metadata.finalizers[${i}]`), message: invalid(f, msg) });
+    });
+    if (finalizers.includes('orphan') && finalizers.includes('foregroundDeletion')) {
+      ctx.report({ path: 'metadata.finalizers', span: spanAt(ctx, 'metadata.finalizers', 'key'), message: `Invalid value: ${goSlice(finalizers)}: finalizer orphan and foregroundDeletion cannot be both set` });
+    }
+    let controller = '';
+    (meta.ownerReferences ?? []).forEach((ref, i) => {
+      const p = 'metadata.ownerReferences';
+      const at = spanAt(ctx, `${p}[${i}]`, 'head');
+      const [, version] = splitApiVersion(ref.apiVersion ?? '');
+      if (!version) ctx.report({ path: `${p}.apiVersion`, span: at, message: invalid(ref.apiVersion ?? '', 'version must not be empty') });
+      if (!ref.kind) ctx.report({ path: `${p}.kind`, span: at, message: invalid('', 'must not be empty') });
+      if (!ref.name) ctx.report({ path: `${p}.name`, span: at, message: invalid('', 'must not be empty') });
+      if (!ref.uid) ctx.report({ path: `${p}.uid`, span: at, message: invalid('', 'must not be empty') });
+      if (ref.controller) {
+        const cur = `${ref.kind ?? ''}/${ref.name ?? ''}`;
+        if (controller) ctx.report({ path: p, span: at, message: `Invalid value: []v1.OwnerReference{...}: Only one reference can have Controller set to true. Found "true" in references for ${controller} and ${cur}` });
+        else controller = cur;
+      }
+    });
+    (meta.managedFields ?? []).forEach((mf, i) => {
+      const p = `metadata.managedFields[${i}]`;
+      if (mf.operation !== 'Apply' && mf.operation !== 'Update') ctx.report({ path: `${p}.operation`, span: spanAt(ctx, `${p}.operation`), message: invalid(mf.operation ?? '', 'must be `Apply` or `Update`') });
+      if (mf.fieldsType && mf.fieldsType !== 'FieldsV1') ctx.report({ path: `${p}.fieldsType`, span: spanAt(ctx, `${p}.fieldsType`), message: invalid(mf.fieldsType, 'must be `FieldsV1`') });
+      if (mf.manager && byteLength(mf.manager) > 128) ctx.report({ path: `${p}.manager`, span: spanAt(ctx, `${p}.manager`), message: tooLong(128) });
+      if (mf.subresource && byteLength(mf.subresource) > 256) ctx.report({ path: `${p}.subresource`, span: spanAt(ctx, `${p}.subresource`), message: tooLong(256) });
+    });
+  },
+};
+
+function splitApiVersion(v: string): [string, string] {
+  const i = v.indexOf('/');
+  return i < 0 ? ['', v] : [v.slice(0, i), v.slice(i + 1)];
+}
+
+function goSlice(values: readonly string[]): string {
+  return `[]string{${values.map((v) => JSON.stringify(v)).join(', ')}}`;
+}

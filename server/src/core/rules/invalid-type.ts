@@ -1,0 +1,17 @@
+/**
+ * NP102 invalid-type: a value of the wrong JSON type for its field (a list where a map belongs,
+ * a string for endPort, a fraction for a port). The API server cannot decode the object and
+ * rejects it with the Go JSON decoder's message.
+ */
+import type { Rule } from './rule';
+
+export const invalidType: Rule = {
+  meta: { code: 'NP102', slug: 'invalid-type', severity: 'error', title: 'Value of the wrong type for its field', fixable: false, source: 'API server decoding (encoding/json UnmarshalTypeError)' },
+  scope: 'policy',
+  check(ctx) {
+    for (const t of ctx.doc.decoded?.typeErrors ?? []) {
+      if (t.implicit && t.wantsString) continue; // NP103 explains these.
+      ctx.report({ path: t.path, span: t.span, message: t.message });
+    }
+  },
+};

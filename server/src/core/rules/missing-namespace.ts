@@ -1,0 +1,17 @@
+/**
+ * NP300 missing-namespace: without metadata.namespace the policy lands in whatever namespace
+ * kubectl's current context points at, and selects pods there. The API server accepts it (it
+ * fills the namespace from the request), so this is a warning, not an error.
+ */
+import type { Rule } from './rule';
+import { spanAt } from './util';
+
+export const missingNamespace: Rule = {
+  meta: { code: 'NP300', slug: 'missing-namespace', severity: 'warning', title: 'metadata.namespace not set', fixable: false, source: 'cyclonus CheckSourceMissingNamespace; kubectl fills the namespace from the context' },
+  scope: 'policy',
+  check(ctx) {
+    const v = ctx.doc.decoded?.value;
+    if (!v || v.metadata?.namespace) return;
+    ctx.report({ span: spanAt(ctx, 'metadata.namespace'), message: "metadata.namespace is not set: the policy applies to the namespace of kubectl's current context (or -n), whichever that is when it is applied" });
+  },
+};

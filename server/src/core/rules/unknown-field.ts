@@ -1,0 +1,17 @@
+/**
+ * NP101 unknown-field: a field NetworkPolicy does not have, usually a typo (`form:` for `from:`)
+ * or a field at the wrong indentation. The API server's strict field validation rejects it; a
+ * lenient apply would silently drop it, and with it the rule the user meant to write.
+ */
+import type { Rule } from './rule';
+
+export const unknownField: Rule = {
+  meta: { code: 'NP101', slug: 'unknown-field', severity: 'error', title: 'Field not in the NetworkPolicy schema', fixable: false, source: 'strict decoding (fieldValidation=Strict): unknown field' },
+  scope: 'policy',
+  check(ctx) {
+    for (const f of ctx.doc.decoded?.unknownFields ?? []) {
+      const note = f.writtenAs !== undefined ? ` (YAML 1.1 reads the key ${f.writtenAs} as ${f.key})` : '';
+      ctx.report({ path: f.path, span: f.span, message: `strict decoding error: unknown field ${JSON.stringify(f.path)}${note}` });
+    }
+  },
+};

@@ -1,0 +1,219 @@
+/**
+ * Parses a YAML stream into a small, immutable tree that the rest of the core reads: maps,
+ * sequences and scalars resolved as Kubernetes resolves them, each with its source span.
+ * Aliases are followed (with a budget, so alias bombs stop early), merge keys (`<<`) are
+ * applied, and every YAML error becomes a plain record. Never throws on user input.
+ */
+import { Composer, Parser, isAlias, isMap, isScalar, isSeq, isPair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import type { Document, Node as YamlNode } from 'yaml';
+import { Span, span } from '../text';
+import { ScalarValue, keyString, resolvePlain, resolveTagged } from './scalar';
+
+export interface YScalar {
+  readonly kind: 'scalar';
+  readonly span: Span;
+  readonly value: ScalarValue;
+  /** The scalar as written, without quotes. */
+  readonly text: string;
+  readonly style: 'plain' | 'quoted' | 'block';
+}
+
+export interface YEntry {
+  /** The key as Kubernetes sees it (non-string keys become strings: `yes` -> "true"). */
+  readonly key: string;
+  readonly keyNode: YScalar | undefined;
+  readonly keySpan: Span;
+  /** Undefined when the key has no value (`key:`), which YAML reads as null. */
+  readonly value: YNode | undefined;
+}
+
+export interface YMap {
+  readonly kind: 'map';
+  readonly span: Span;
+  readonly entries: readonly YEntry[];
+  /** Whether the map is written in flow style ({a: b}). */
+  readonly flow: boolean;
+}
+
+export interface YSeq {
+  readonly kind: 'seq';
+  readonly span: Span;
+  readonly items: readonly YNode[];
+  readonly flow: boolean;
+}
+
+export type YNode = YScalar | YMap | YSeq;
+
+export interface YamlProblem {
+  readonly kind: 'syntax' | 'duplicate-key' | 'too-complex';
+  readonly message: string;
+  readonly span: Span;
+}
+
+export interface YDocument {
+  /** The document's span in the stream, from its first to its last character. */
+  readonly span: Span;
+  readonly root: YNode | undefined;
+  readonly problems: readonly YamlProblem[];
+  /** Set when limits stopped the conversion: root holds only what was read before. */
+  readonly truncated?: boolean;
+}
+
+export interface ParseLimits {
+  /** Nodes one document may expand to, counting every alias expansion. */
+  readonly maxNodes: number;
+  /** Nesting depth one document may reach. */
+  readonly maxDepth: number;
+}
+
+export const DEFAULT_LIMITS: ParseLimits = { maxNodes: 1_000_000, maxDepth: 256 };
+
+class Budget {
+  nodes = 0;
+  exceeded: YamlProblem | undefined;
+  constructor(readonly limits: ParseLimits) {}
+}
+
+function rangeSpan(node: { range?: [number, number, number] | null }, fallback: Span): Span {
+  const r = node.range;
+  return r ? span(r[0], r[1]) : fallback;
+}
+
+function convertScalar(node: Scalar, fallback: Span): YScalar {
+  const sp = rangeSpan(node, fallback);
+  const text = typeof node.value === 'string' ? node.value : String(node.value ?? '');
+  const t = node.type;
+  const style = t === 'QUOTE_DOUBLE' || t === 'QUOTE_SINGLE' ? 'quoted' : t === 'BLOCK_FOLDED' || t === 'BLOCK_LITERAL' ? 'block' : 'plain';
+  let value: ScalarValue;
+  if (node.tag && node.tag !== '!') value = resolveTagged(node.tag, text);
+  else if (style === 'plain' && node.tag !== '!') value = resolvePlain(text);
+  else value = { type: 'string', value: text };
+  return { kind: 'scalar', span: sp, value, text, style };
+}
+
+function convert(node: unknown, doc: Document, budget: Budget, depth: number, fallback: Span, seen: Set<unknown>): YNode | undefined {
+  if (budget.exceeded) return undefined;
+  if (++budget.nodes > budget.limits.maxNodes) {
+    budget.exceeded = {
+      kind: 'too-complex',
+      message: `the document expands to more than ${budget.limits.maxNodes} nodes (alias expansion); Kubernetes rejects such documents as excessive aliasing`,
+      span: fallback,
+    };
+    return undefined;
+  }
+  if (depth > budget.limits.maxDepth) {
+    budget.exceeded = { kind: 'too-complex', message: `the document nests deeper than ${budget.limits.maxDepth} levels`, span: fallback };
+    return undefined;
+  }
+  if (node === null || node === undefined) return undefined;
+  if (isAlias(node)) {
+    const target = node.resolve(doc);
+    const sp = rangeSpan(node as { range?: [number, number, number] }, fallback);
+    if (!target || seen.has(target)) return undefined;
+    seen.add(target);
+    const r = convert(target, doc, budget, depth + 1, sp, seen);
+    seen.delete(target);
+    return r;
+  }
+  if (isScalar(node)) return convertScalar(node, fallback);
+  if (isMap(node)) return convertMap(node as YAMLMap, doc, budget, depth, fallback, seen);
+  if (isSeq(node)) {
+    const seq = node as YAMLSeq;
+    const sp = rangeSpan(seq, fallback);
+    const items: YNode[] = [];
+    for (const item of seq.items) {
+      const c = convert(item, doc, budget, depth + 1, sp, seen);
+      if (c) items.push(c);
+      else if (!budget.exceeded) items.push({ kind: 'scalar', span: span(sp.start, sp.start), value: { type: 'null' }, text: '', style: 'plain' });
+    }
+    return { kind: 'seq', span: sp, items, flow: !!seq.flow };
+  }
+  return undefined;
+}
+
+function convertMap(map: YAMLMap, doc: Document, budget: Budget, depth: number, fallback: Span, seen: Set<unknown>): YMap {
+  const sp = rangeSpan(map, fallback);
+  const entries: YEntry[] = [];
+  const merged: YEntry[] = [];
+  for (const pair of map.items) {
+    if (!isPair(pair)) continue;
+    const k = pair.key as YamlNode | null;
+    let keyNode: YScalar | undefined;
+    let key: string;
+    let keySpan: Span;
+    if (k && isScalar(k)) {
+      keyNode = convertScalar(k, sp);
+      keySpan = keyNode.span;
+      key = keyString(keyNode.value);
+      if (keyNode.style === 'plain' && keyNode.text === '<<') {
+        // go-yaml v2 merge key: the mapping(s) it names supply keys this map does not have.
+        const v = convert(pair.value, doc, budget, depth + 1, keySpan, seen);
+        const sources = v?.kind === 'map' ? [v] : v?.kind === 'seq' ? v.items.filter((i): i is YMap => i.kind === 'map') : [];
+        for (const src of sources) merged.push(...src.entries);
+        continue;
+      }
+    } else if (k) {
+      keySpan = rangeSpan(k as { range?: [number, number, number] }, sp);
+      key = '[complex key]';
+    } else {
+      keySpan = span(sp.start, sp.start);
+      key = 'null';
+    }
+    const value = pair.value === null || pair.value === undefined ? undefined : convert(pair.value, doc, budget, depth + 1, keySpan, seen);
+    entries.push({ key, keyNode, keySpan, value });
+  }
+  if (merged.length) {
+    const own = new Set(entries.map((e) => e.key));
+    for (const e of merged) if (!own.has(e.key)) {
+      own.add(e.key);
+      entries.push(e);
+    }
+  }
+  return { kind: 'map', span: sp, entries, flow: !!map.flow };
+}
+
+function problemFromError(e: { code: string; message: string; pos: [number, number] }, textLength: number): YamlProblem {
+  const start = Math.min(e.pos[0], textLength);
+  const end = Math.min(Math.max(e.pos[1], start), textLength);
+  return { kind: e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'syntax', message: e.message, span: span(start, end) };
+}
+
+/** Parses every document of a YAML stream. */
+export function parseYamlStream(text: string, limits: ParseLimits = DEFAULT_LIMITS): YDocument[] {
+  const out: YDocument[] = [];
+  try {
+    const parser = new Parser();
+    const composer = new Composer({ schema: 'failsafe', prettyErrors: false, uniqueKeys: true, strict: false });
+    for (const doc of composer.compose(parser.parse(text), true, text.length)) {
+      const range = (doc as unknown as { range: [number, number, number] }).range;
+      const docSpan = span(range[0], range[2] ?? range[1]);
+      const problems: YamlProblem[] = doc.errors.map((e) => problemFromError(e as never, text.length));
+      const budget = new Budget(limits);
+      let root: YNode | undefined;
+      try {
+        root = convert(doc.contents, doc as Document, budget, 0, docSpan, new Set());
+      } catch (err) {
+        problems.push({ kind: 'too-complex', message: `the document could not be read: ${(err as Error).message}`, span: docSpan });
+      }
+      if (budget.exceeded) problems.push(budget.exceeded);
+      out.push({ span: docSpan, root, problems, truncated: !!budget.exceeded });
+    }
+  } catch (err) {
+    // The yaml package recovers from almost everything; a stack overflow on absurd nesting is the exception.
+    out.length = 0;
+    out.push({ span: span(0, text.length), root: undefined, problems: [{ kind: 'too-complex', message: `the YAML could not be parsed: ${(err as Error).message}`, span: span(0, Math.min(text.length, 1)) }] });
+  }
+  return out;
+}
+
+/** The value of `key` in a map node, if present. */
+export function getEntry(node: YNode | undefined, key: string): YEntry | undefined {
+  if (!node || node.kind !== 'map') return undefined;
+  for (let i = node.entries.length - 1; i >= 0; i--) if (node.entries[i].key === key) return node.entries[i];
+  return undefined;
+}
+
+/** A scalar's string value when it is a string (quoted or plain). */
+export function scalarString(node: YNode | undefined): string | undefined {
+  return node?.kind === 'scalar' && node.value.type === 'string' ? node.value.value : undefined;
+}

@@ -1,0 +1,55 @@
+/** Converts core data (offset spans, plain diagnostics and fixes) to LSP types, and back. */
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { CodeAction, CodeActionKind, Diagnostic as LspDiagnostic, DiagnosticSeverity, Range, TextEdit } from 'vscode-languageserver';
+import type { Diagnostic, Fix, Severity, Span } from '../core';
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function toRange(doc: TextDocument, s: Span): Range {
+  return { start: doc.positionAt(s.start), end: doc.positionAt(s.end) };
+}
+
+/** What a published diagnostic carries in `data` so code actions need not re-analyse. */
+export interface DiagnosticData {
+  readonly fix?: { readonly title: string; readonly edits: readonly { readonly range: Range; readonly newText: string }[] };
+}
+
+export function toLspDiagnostic(doc: TextDocument, d: Diagnostic, docsUrl: (code: string, slug: string) => string): LspDiagnostic {
+  const data: DiagnosticData = d.fix ? { fix: toLspFix(doc, d.fix) } : {};
+  return {
+    range: toRange(doc, d.span),
+    severity: SEVERITY[d.severity],
+    code: d.code,
+    codeDescription: { href: docsUrl(d.code, d.slug) },
+    source: 'netpol',
+    message: d.path ? `${d.path}: ${d.message}` : d.message,
+    data,
+  };
+}
+
+function toLspFix(doc: TextDocument, fix: Fix): NonNullable<DiagnosticData['fix']> {
+  return { title: fix.title, edits: fix.edits.map((e) => ({ range: toRange(doc, e.span), newText: e.newText })) };
+}
+
+/** Quick fixes for the diagnostics the client sends back, from their `data`. */
+export function quickFixes(uri: string, diagnostics: readonly LspDiagnostic[]): CodeAction[] {
+  const out: CodeAction[] = [];
+  for (const d of diagnostics) {
+    if (d.source !== 'netpol') continue;
+    const fix = (d.data as DiagnosticData | undefined)?.fix;
+    if (!fix) continue;
+    out.push({
+      title: fix.title,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [d],
+      isPreferred: true,
+      edit: { changes: { [uri]: fix.edits.map((e) => TextEdit.replace(e.range, e.newText)) } },
+    });
+  }
+  return out;
+}

@@ -1,0 +1,24 @@
+/** The user's settings as the server reads them (section "netpolLens"). */
+import type { SeveritySetting } from '../core';
+
+export interface ServerSettings {
+  readonly enable: boolean;
+  readonly severity: Readonly<Record<string, SeveritySetting>>;
+}
+
+export const DEFAULT_SETTINGS: ServerSettings = { enable: true, severity: {} };
+
+const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off']);
+
+/** Accepts whatever the client sends and keeps only well-formed values. */
+export function readSettings(raw: unknown): ServerSettings {
+  const obj = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const severity: Record<string, SeveritySetting> = {};
+  const sev = obj.severity;
+  if (sev && typeof sev === 'object') {
+    for (const [k, v] of Object.entries(sev as Record<string, unknown>)) {
+      if (typeof v === 'string' && SEVERITIES.has(v)) severity[k.toUpperCase()] = v as SeveritySetting;
+    }
+  }
+  return { enable: obj.enable !== false, severity };
+}
