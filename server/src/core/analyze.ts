@@ -54,7 +54,7 @@ function runRule(rule: Rule, doc: PolicyDocument, text: string, out: { rule: Rul
 }
 
 function looksLikePolicyText(text: string, doc: YDocument): boolean {
-  return /\bkind:\s*["']?NetworkPolicy\b/.test(text.slice(doc.span.start, Math.min(doc.span.end, doc.span.start + 65536)));
+  return /\bkind:\s*["']?NetworkPolicy\b/.test(text.slice(doc.span.start, Math.max(doc.span.end, doc.span.start + 4096)));
 }
 
 export function analyzeDocuments(text: string, docs: readonly YDocument[], settings: Settings = {}): Analysis {

@@ -60,16 +60,18 @@ export interface YDocument {
 }
 
 export interface ParseLimits {
-  /** Nodes one document may expand to, counting every alias expansion. */
-  readonly maxNodes: number;
+  /** Nodes that alias expansions in one document may add (billion-laughs guard). */
+  readonly maxAliasNodes: number;
   /** Nesting depth one document may reach. */
   readonly maxDepth: number;
 }
 
-export const DEFAULT_LIMITS: ParseLimits = { maxNodes: 1_000_000, maxDepth: 256 };
+export const DEFAULT_LIMITS: ParseLimits = { maxAliasNodes: 100_000, maxDepth: 256 };
 
 class Budget {
-  nodes = 0;
+  aliasNodes = 0;
+  /** How many alias expansions enclose the node being converted. */
+  inAlias = 0;
   exceeded: YamlProblem | undefined;
   constructor(readonly limits: ParseLimits) {}
 }
@@ -93,10 +95,10 @@ function convertScalar(node: Scalar, fallback: Span): YScalar {
 
 function convert(node: unknown, doc: Document, budget: Budget, depth: number, fallback: Span, seen: Set<unknown>): YNode | undefined {
   if (budget.exceeded) return undefined;
-  if (++budget.nodes > budget.limits.maxNodes) {
+  if (budget.inAlias > 0 && ++budget.aliasNodes > budget.limits.maxAliasNodes) {
     budget.exceeded = {
       kind: 'too-complex',
-      message: `the document expands to more than ${budget.limits.maxNodes} nodes (alias expansion); Kubernetes rejects such documents as excessive aliasing`,
+      message: `aliases in this document expand to more than ${budget.limits.maxAliasNodes} nodes (an alias bomb?); Kubernetes rejects such documents as excessive aliasing`,
       span: fallback,
     };
     return undefined;
@@ -111,7 +113,9 @@ function convert(node: unknown, doc: Document, budget: Budget, depth: number, fa
     const sp = rangeSpan(node as { range?: [number, number, number] }, fallback);
     if (!target || seen.has(target)) return undefined;
     seen.add(target);
+    budget.inAlias++;
     const r = convert(target, doc, budget, depth + 1, sp, seen);
+    budget.inAlias--;
     seen.delete(target);
     return r;
   }
@@ -175,6 +179,7 @@ function convertMap(map: YAMLMap, doc: Document, budget: Budget, depth: number, 
 function problemFromError(e: { code: string; message: string; pos: [number, number] }, textLength: number): YamlProblem {
   const start = Math.min(e.pos[0], textLength);
   const end = Math.min(Math.max(e.pos[1], start), textLength);
+  if (/call stack/i.test(e.message)) return { kind: 'too-complex', message: 'the document nests too deeply to be read', span: span(start, end) };
   return { kind: e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'syntax', message: e.message, span: span(start, end) };
 }
 
@@ -196,12 +201,13 @@ export function parseYamlStream(text: string, limits: ParseLimits = DEFAULT_LIMI
         problems.push({ kind: 'too-complex', message: `the document could not be read: ${(err as Error).message}`, span: docSpan });
       }
       if (budget.exceeded) problems.push(budget.exceeded);
-      out.push({ span: docSpan, root, problems, truncated: !!budget.exceeded });
+      const truncated = !!budget.exceeded || problems.some((p) => p.kind === 'too-complex');
+      out.push({ span: docSpan, root, problems, truncated });
     }
   } catch (err) {
     // The yaml package recovers from almost everything; a stack overflow on absurd nesting is the exception.
     out.length = 0;
-    out.push({ span: span(0, text.length), root: undefined, problems: [{ kind: 'too-complex', message: `the YAML could not be parsed: ${(err as Error).message}`, span: span(0, Math.min(text.length, 1)) }] });
+    out.push({ span: span(0, text.length), root: undefined, problems: [{ kind: 'too-complex', message: `the YAML could not be parsed: ${(err as Error).message}`, span: span(0, Math.min(text.length, 1)) }], truncated: true });
   }
   return out;
 }

@@ -1,0 +1,104 @@
+/**
+ * A real LSP client for tests: spawns the built server (dist/server.js --stdio) and speaks
+ * JSON-RPC to it over its stdin/stdout, as an editor would.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import * as path from 'node:path';
+import {
+  createProtocolConnection,
+  InitializeRequest,
+  InitializedNotification,
+  ProtocolConnection,
+  PublishDiagnosticsNotification,
+  PublishDiagnosticsParams,
+  DidOpenTextDocumentNotification,
+  DidChangeTextDocumentNotification,
+  ShutdownRequest,
+  ExitNotification,
+  ConfigurationRequest,
+  RegistrationRequest,
+} from 'vscode-languageserver-protocol/node';
+import { StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
+import { repoRoot } from '../harness/files';
+
+export interface TestClient {
+  readonly connection: ProtocolConnection;
+  readonly process: ChildProcess;
+  readonly stderr: string[];
+  /** Resolves with the first publishDiagnostics for `uri` that satisfies `accept`. */
+  diagnostics(uri: string, accept?: (p: PublishDiagnosticsParams) => boolean, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
+  open(uri: string, text: string, version?: number): void;
+  change(uri: string, version: number, text: string): void;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** What the server gets for workspace/configuration (section netpolLens). */
+  readonly settings?: unknown;
+}
+
+export async function startServer(options: StartOptions = {}): Promise<TestClient> {
+  const serverPath = path.join(repoRoot(), 'dist', 'server.js');
+  const child = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const stderr: string[] = [];
+  child.stderr!.on('data', (d) => stderr.push(String(d)));
+  const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const published: PublishDiagnosticsParams[] = [];
+  const waiters: { uri: string; accept: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+    published.push(p);
+    for (let i = waiters.length - 1; i >= 0; i--) {
+      if (waiters[i].uri === p.uri && waiters[i].accept(p)) {
+        waiters[i].resolve(p);
+        waiters.splice(i, 1);
+      }
+    }
+  });
+  connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => options.settings ?? {}));
+  connection.onRequest(RegistrationRequest.type, () => undefined);
+  connection.onNotification('window/logMessage', () => undefined);
+  connection.listen();
+  await connection.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+    workspaceFolders: null,
+  });
+  connection.sendNotification(InitializedNotification.type, {});
+  return {
+    connection,
+    process: child,
+    stderr,
+    diagnostics(uri, accept = () => true, timeoutMs = 10000) {
+      const hit = published.find((p) => p.uri === uri && accept(p));
+      if (hit) {
+        published.splice(published.indexOf(hit), 1);
+        return Promise.resolve(hit);
+      }
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms; stderr: ${stderr.join('')}`)), timeoutMs);
+        waiters.push({ uri, accept, resolve: (p) => { clearTimeout(timer); resolve(p); } });
+      });
+    },
+    open(uri, text, version = 1) {
+      connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version, text } });
+    },
+    change(uri, version, text) {
+      connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text }] });
+    },
+    async close() {
+      try {
+        await Promise.race([connection.sendRequest(ShutdownRequest.type), new Promise((r) => setTimeout(r, 2000))]);
+        connection.sendNotification(ExitNotification.type);
+      } catch {
+        // The server may already be gone.
+      }
+      await new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const t = setTimeout(() => { child.kill('SIGKILL'); resolve(); }, 3000);
+        child.once('exit', () => { clearTimeout(t); resolve(); });
+      });
+      connection.dispose();
+    },
+  };
+}

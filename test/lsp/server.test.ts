@@ -1,0 +1,116 @@
+/** Language-server tests over real JSON-RPC: the built server, spawned over stdio. */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CodeActionRequest, Diagnostic } from 'vscode-languageserver-protocol';
+import { repoRoot } from '../harness/files';
+import { startServer } from './client';
+
+const broken = fs.readFileSync(path.join(repoRoot(), 'examples', 'broken.yaml'), 'utf8');
+const seed = fs.readFileSync(path.join(repoRoot(), 'examples', 'allow-frontend-to-backend.yaml'), 'utf8');
+
+function netpol(ds: Diagnostic[]): Diagnostic[] {
+  return ds.filter((d) => d.source === 'netpol');
+}
+
+test('publishes diagnostics with code, source, docs link, field path and range on open', async () => {
+  const c = await startServer();
+  try {
+    c.open('file:///w/broken.yaml', broken);
+    const p = await c.diagnostics('file:///w/broken.yaml', (x) => x.diagnostics.length > 0);
+    const end = p.diagnostics.find((d) => d.code === 'NP204');
+    assert.ok(end, 'NP204 published');
+    assert.equal(end.source, 'netpol');
+    assert.match(String(end.message), /^spec\.ingress\[0\]\.ports\[0\]\.endPort: Invalid value: 80: must be greater than or equal to `port`/);
+    assert.match(end.codeDescription!.href, /NP204-invalid-end-port\.md$/);
+    const line = broken.split('\n')[end.range.start.line];
+    assert.equal(line.slice(end.range.start.character, end.range.end.character), '80');
+    assert.equal(p.version, 1);
+  } finally {
+    await c.close();
+  }
+});
+
+test('a valid policy publishes an empty list, and fixing the text clears diagnostics', async () => {
+  const c = await startServer();
+  try {
+    const uri = 'file:///w/p.yaml';
+    c.open(uri, seed.replace('app: backend', 'app: Back_End!'));
+    const first = await c.diagnostics(uri);
+    assert.deepEqual(netpol(first.diagnostics).map((d) => d.code), ['NP203']);
+    c.change(uri, 2, seed);
+    const second = await c.diagnostics(uri, (x) => x.version === 2);
+    assert.deepEqual(second.diagnostics, []);
+  } finally {
+    await c.close();
+  }
+});
+
+test('only the latest of rapid edits is answered, and non-NetworkPolicy YAML stays silent', async () => {
+  const c = await startServer();
+  try {
+    const uri = 'file:///w/d.yaml';
+    c.open(uri, 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec: {replicas: yes}\n');
+    const first = await c.diagnostics(uri);
+    assert.deepEqual(first.diagnostics, []);
+    for (let v = 2; v <= 20; v++) c.change(uri, v, broken.slice(0, Math.floor((broken.length * v) / 20)));
+    const last = await c.diagnostics(uri, (x) => x.version === 20);
+    assert.ok(netpol(last.diagnostics).some((d) => d.code === 'NP204'));
+  } finally {
+    await c.close();
+  }
+});
+
+test('severity settings from workspace/configuration apply per code', async () => {
+  const c = await startServer({ settings: { severity: { NP204: 'warning', NP205: 'off' } } });
+  try {
+    const uri = 'file:///w/s.yaml';
+    // Give the server time to pull the configuration: it re-publishes after reading it.
+    c.open(uri, broken);
+    const p = await c.diagnostics(uri, (x) => x.diagnostics.some((d) => d.code === 'NP204' && d.severity === 2));
+    assert.ok(!p.diagnostics.some((d) => d.code === 'NP205'));
+  } finally {
+    await c.close();
+  }
+});
+
+test('code actions come from the diagnostics data: quoting a YAML 1.1 boolean', async () => {
+  const c = await startServer();
+  try {
+    const uri = 'file:///w/q.yaml';
+    const text = seed.replace('app: frontend', 'app: yes');
+    c.open(uri, text);
+    const p = await c.diagnostics(uri, (x) => x.diagnostics.length > 0);
+    const d = p.diagnostics.find((x) => x.code === 'NP103');
+    assert.ok(d, 'NP103 for app: yes');
+    const actions = await c.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+    assert.ok(Array.isArray(actions) && actions.length === 1);
+    const action = actions[0] as { title: string; edit: { changes: Record<string, { newText: string }[]> } };
+    assert.equal(action.edit.changes[uri][0].newText, '"yes"');
+  } finally {
+    await c.close();
+  }
+});
+
+test('the server survives hostile input and keeps serving', async () => {
+  const c = await startServer();
+  try {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 0; i < 12; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`);
+    const hostile = [
+      '\u0000\u0001\u0002garbage\uFFFD\n\t:::\n',
+      'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata:\n  labels:\n    ' + bomb.join('\n    ') + '\n',
+      'kind: NetworkPolicy\n' + '['.repeat(5000) + ']'.repeat(5000) + '\n',
+      'kind: NetworkPolicy\nspec:\n  ingress:\n  - from:\n    - podSelector: {matchLabels: {a: ',
+    ];
+    hostile.forEach((t, i) => c.open(`file:///w/h${i}.yaml`, t));
+    for (let i = 0; i < hostile.length; i++) await c.diagnostics(`file:///w/h${i}.yaml`, () => true, 30000);
+    c.open('file:///w/after.yaml', broken);
+    const after = await c.diagnostics('file:///w/after.yaml', (x) => x.diagnostics.length > 0);
+    assert.ok(after.diagnostics.some((d) => d.code === 'NP204'));
+    assert.equal(c.process.exitCode, null, 'server still running');
+  } finally {
+    await c.close();
+  }
+});
