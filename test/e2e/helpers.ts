@@ -1,0 +1,144 @@
+/**
+ * Helpers for the end-to-end tests, which run inside a real VS Code extension host.
+ *
+ * Everything that waits for the language server polls with a deadline (`waitFor`); nothing
+ * sleeps a fixed time. Fixtures live in test/e2e/workspace/, which the runners open as the
+ * workspace folder (a temporary copy of it), so `openFixture('x.yaml')` opens that copy.
+ */
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+
+/** `publisher.name` from package.json. */
+export const EXTENSION_ID = 'netpol-lens.netpol-lens';
+
+/** The `source` of every diagnostic the language server publishes. */
+export const NETPOL_SOURCE = 'netpol';
+
+/** A description of what is awaited, for the timeout message; a function is called at timeout to show the last state. */
+export type WaitDescription = string | (() => string);
+
+/**
+ * Calls `probe` every `intervalMs` until it returns a truthy value, and returns that value.
+ * Throws when `timeoutMs` passes first; the message says what was awaited and, if the probe
+ * threw, its last error. `probe` may be async.
+ */
+export async function waitFor<T>(
+  probe: () => T | undefined | null | false | '' | 0 | Promise<T | undefined | null | false | '' | 0>,
+  timeoutMs = 15_000,
+  what: WaitDescription = 'condition',
+  intervalMs = 50,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+      lastError = undefined;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() >= deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(intervalMs, Math.max(0, deadline - Date.now()))));
+  }
+  const description = typeof what === 'function' ? safeCall(what) : what;
+  const cause = lastError === undefined ? '' : ` (last error: ${lastError instanceof Error ? lastError.message : String(lastError)})`;
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${description}${cause}`);
+}
+
+function safeCall(f: () => string): string {
+  try {
+    return f();
+  } catch (err) {
+    return `<description failed: ${err instanceof Error ? err.message : String(err)}>`;
+  }
+}
+
+/** Activates the extension under test (normally the YAML file already did) and returns it. */
+export async function activateExtension(): Promise<vscode.Extension<unknown>> {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(ext, `extension ${EXTENSION_ID} is not loaded; is extensionDevelopmentPath the repository root?`);
+  await ext.activate();
+  return ext;
+}
+
+/** The workspace folder the runner opened (a copy of test/e2e/workspace). */
+export function workspaceFolder(): vscode.WorkspaceFolder {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'no workspace folder is open; the runner must open (a copy of) test/e2e/workspace');
+  return folder;
+}
+
+/** The URI of a fixture in the workspace folder; `name` may contain `/`. */
+export function fixtureUri(name: string): vscode.Uri {
+  return vscode.Uri.joinPath(workspaceFolder().uri, ...name.split('/'));
+}
+
+/** Opens a fixture from the workspace folder in an editor and returns the document and editor. */
+export async function openFixture(name: string): Promise<{ doc: vscode.TextDocument; editor: vscode.TextEditor }> {
+  const doc = await vscode.workspace.openTextDocument(fixtureUri(name));
+  const editor = await vscode.window.showTextDocument(doc, { preview: false });
+  return { doc, editor };
+}
+
+/**
+ * Reverts every document with unsaved changes (so the fixtures on disk never change and no
+ * "save?" dialog can block), then, unless `keepOpen`, closes all editors.
+ */
+export async function resetEditors(keepOpen = false): Promise<void> {
+  for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty && !d.isClosed && d.uri.scheme !== 'output')) {
+    await vscode.window.showTextDocument(doc, { preview: false });
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  }
+  if (!keepOpen) await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/** The code of a diagnostic as a string: LSP codes with a codeDescription arrive as `{ value, target }`. */
+export function diagnosticCode(d: vscode.Diagnostic): string | undefined {
+  if (d.code === undefined) return undefined;
+  return typeof d.code === 'object' ? String(d.code.value) : String(d.code);
+}
+
+/** The diagnostics the language server published for `uri`, optionally only those with `code`. */
+export function netpolDiagnostics(uri: vscode.Uri, code?: string): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === NETPOL_SOURCE && (code === undefined || diagnosticCode(d) === code));
+}
+
+/** A one-line summary of all diagnostics for `uri` (every source), for assertion messages. */
+export function describeDiagnostics(uri: vscode.Uri): string {
+  const all = vscode.languages.getDiagnostics(uri);
+  if (all.length === 0) return 'no diagnostics';
+  return all.map((d) => `${d.source ?? '?'} ${diagnosticCode(d) ?? '-'} at ${d.range.start.line + 1}:${d.range.start.character + 1} "${d.message}"`).join('; ');
+}
+
+/** Where a `key: value` pair sits in a YAML document (0-based line; the range covers the value text). */
+export interface KeyValue {
+  readonly line: number;
+  readonly value: string;
+  readonly valueRange: vscode.Range;
+}
+
+/**
+ * Finds the `nth` (0-based) line of the form `key: value` (also `- key: value`), ignoring a
+ * trailing comment, and returns the value's line and range. Throws if there is no such line.
+ */
+export function findKeyValue(doc: vscode.TextDocument, key: string, nth = 0): KeyValue {
+  const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`^(\\s*(?:-\\s+)?${escaped}:[ \\t]+)([^#\\s](?:[^#]*[^#\\s])?)`);
+  let seen = 0;
+  for (let line = 0; line < doc.lineCount; line++) {
+    const m = re.exec(doc.lineAt(line).text);
+    if (!m) continue;
+    if (seen++ < nth) continue;
+    const start = m[1].length;
+    return { line, value: m[2], valueRange: new vscode.Range(line, start, line, start + m[2].length) };
+  }
+  throw new Error(`no line "${key}: <value>" number ${nth} in ${doc.uri.toString()}`);
+}
+
+/** Replaces `range` in `doc` with `text` through a WorkspaceEdit (as an extension or refactoring would). */
+export async function replaceText(doc: vscode.TextDocument, range: vscode.Range, text: string): Promise<void> {
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(doc.uri, range, text);
+  assert.ok(await vscode.workspace.applyEdit(edit), `applyEdit refused to change ${doc.uri.toString()}`);
+}
