@@ -1,0 +1,496 @@
+#!/usr/bin/env node
+// Runs the e2e suite (out/test/e2e) in a real VS Code without internet: the VS Code server bundled
+// in the code-server npm package, driven by Debian's headless Chromium through playwright-core.
+// See /work/shared/E2E.md-style notes in test/e2e/README.md.
+//
+//   npm run build && npm run compile-tests && node scripts/e2e-offline.mjs
+//
+// 1. Installs code-server and playwright-core once into .e2e-cache/ (outside the project's own
+//    dependency tree; Debian packages are .ci/run's job, this script only checks for them).
+// 2. Starts the VS Code server on a free 127.0.0.1 port with a temporary HOME and data dirs.
+// 3. Opens the workbench in headless Chromium with extensionDevelopmentPath = this repository and
+//    extensionTestsPath = out/test/e2e/index.js, on a temporary copy of test/e2e/workspace/.
+// 4. Prints the mocha report the extension host sends, then `N passed, N failed`; exits 0 only if
+//    every test passed. Server and browser are always stopped, also on errors and timeouts.
+//
+// Environment: E2E_TIMEOUT_MS (default 180000, one run), E2E_INSTALL_TIMEOUT_MS (default 900000),
+// E2E_SCREENSHOT=file.png, E2E_GREP=text, E2E_VERBOSE=1, E2E_KEEP_TMP=1, E2E_CACHE_DIR, E2E_CHROMIUM.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import util from 'node:util';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const CODE_SERVER_VERSION = '4.100.3'; // VS Code 1.100.3, the last code-server that runs on Node 20
+const PLAYWRIGHT_VERSION = '1.65.1';
+// @vscode/ripgrep (inside code-server) downloads rg from GitHub in its postinstall, unless its
+// cache already holds the archive: we put Debian's rg there.
+const RIPGREP_PACKAGE_VERSION = '1.15.11';
+const RIPGREP_TAG = 'v13.0.0-10';
+const RIPGREP_TARGETS = { x64: 'x86_64-unknown-linux-musl', arm64: 'aarch64-unknown-linux-musl' };
+
+const CACHE_DIR = path.resolve(process.env.E2E_CACHE_DIR || path.join(ROOT, '.e2e-cache'));
+const TOOLS_DIR = path.join(CACHE_DIR, `code-server-${CODE_SERVER_VERSION}-playwright-core-${PLAYWRIGHT_VERSION}`);
+const COMPLETE_MARKER = '.complete';
+const SERVER_MAIN = path.join(TOOLS_DIR, 'node_modules', 'code-server', 'lib', 'vscode', 'out', 'server-main.js');
+const CHROMIUM = process.env.E2E_CHROMIUM || '/usr/bin/chromium';
+
+const RUN_TIMEOUT_MS = positiveInt('E2E_TIMEOUT_MS', 180_000);
+const INSTALL_TIMEOUT_MS = positiveInt('E2E_INSTALL_TIMEOUT_MS', 900_000);
+const VERBOSE = process.env.E2E_VERBOSE === '1';
+const KEEP_TMP = process.env.E2E_KEEP_TMP === '1';
+const SCREENSHOT = process.env.E2E_SCREENSHOT ? path.resolve(process.env.E2E_SCREENSHOT) : undefined;
+
+const TESTS_INDEX = path.join(ROOT, 'out', 'test', 'e2e', 'index.js');
+const WORKSPACE_SOURCE = path.join(ROOT, 'test', 'e2e', 'workspace');
+const USER_SETTINGS = path.join(ROOT, 'test', 'e2e', 'user-settings.json');
+const RESULT_MARKER = '[netpol-e2e-result]'; // logged by out/test/e2e/index.js
+
+class E2EError extends Error {}
+
+function positiveInt(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new E2EError(`${name} must be a positive integer (milliseconds), got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+const log = (msg) => process.stderr.write(`[e2e] ${msg}\n`);
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
+/** Keeps the last lines of a noisy stream for the failure report. */
+class Tail {
+  constructor(name, max = 60) { this.name = name; this.max = max; this.lines = []; }
+  push(text) {
+    for (const line of String(text).split(/\r?\n/)) {
+      if (!line.trim()) continue;
+      if (VERBOSE) process.stderr.write(`[${this.name}] ${line}\n`);
+      this.lines.push(line);
+      if (this.lines.length > this.max) this.lines.shift();
+    }
+  }
+  dump() {
+    if (VERBOSE || this.lines.length === 0) return;
+    process.stderr.write(`[e2e] last ${this.lines.length} lines of the ${this.name} log:\n`);
+    for (const line of this.lines) process.stderr.write(`  ${line}\n`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prerequisites and the cached install
+
+function findOnPath(name) {
+  for (const dir of (process.env.PATH || '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, name);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      if (fs.statSync(candidate).isFile()) return candidate;
+    } catch { /* not here */ }
+  }
+  return undefined;
+}
+
+function isExecutable(file) {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function checkRunPrerequisites() {
+  const problems = [];
+  if (process.platform !== 'linux') problems.push(`this script supports Linux only (platform is ${process.platform})`);
+  if (!isExecutable(CHROMIUM)) problems.push(`Chromium not found at ${CHROMIUM} (Debian package: chromium)`);
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'client.js')) || !fs.existsSync(path.join(ROOT, 'dist', 'server.js'))) {
+    problems.push('dist/client.js or dist/server.js is missing: run `npm run build` first');
+  }
+  if (!fs.existsSync(TESTS_INDEX)) problems.push(`${path.relative(ROOT, TESTS_INDEX)} is missing: run \`npm run compile-tests\` first`);
+  if (!fs.existsSync(WORKSPACE_SOURCE)) problems.push(`${path.relative(ROOT, WORKSPACE_SOURCE)} is missing`);
+  return problems;
+}
+
+function checkInstallPrerequisites() {
+  const problems = [];
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major !== 20) problems.push(`code-server ${CODE_SERVER_VERSION} installs only on Node 20 (this is Node ${process.versions.node})`);
+  if (!RIPGREP_TARGETS[process.arch]) problems.push(`unsupported CPU architecture ${process.arch} (supported: ${Object.keys(RIPGREP_TARGETS).join(', ')})`);
+  if (!findOnPath('rg')) problems.push('rg not found on PATH (Debian package: ripgrep)');
+  if (!fs.existsSync('/usr/include/gssapi/gssapi.h')) problems.push('/usr/include/gssapi/gssapi.h not found (Debian package: libkrb5-dev)');
+  for (const tool of ['gcc', 'g++', 'make']) if (!findOnPath(tool)) problems.push(`${tool} not found on PATH (Debian package: build-essential)`);
+  if (!findOnPath('python3')) problems.push('python3 not found on PATH (Debian package: python3)');
+  if (!findOnPath('pkg-config')) problems.push('pkg-config not found on PATH (Debian package: pkg-config)');
+  if (!fs.existsSync('/usr/include/node/node.h')) problems.push('Node headers not found in /usr/include/node (they come with the nodejs package; npm_config_nodedir=/usr needs them)');
+  return problems;
+}
+
+function failOnProblems(problems, what) {
+  if (problems.length === 0) return;
+  throw new E2EError(`${what}:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
+    'Install the Debian packages with: apt-get install -y --no-install-recommends build-essential python3 pkg-config libkrb5-dev ripgrep chromium (see .ci/run)');
+}
+
+function toolsInstalled() {
+  return fs.existsSync(path.join(TOOLS_DIR, COMPLETE_MARKER)) && fs.existsSync(SERVER_MAIN) &&
+    fs.existsSync(path.join(TOOLS_DIR, 'node_modules', 'playwright-core', 'package.json'));
+}
+
+function seedRipgrepCache() {
+  const cacheDir = path.join(os.tmpdir(), `vscode-ripgrep-cache-${RIPGREP_PACKAGE_VERSION}`);
+  const archive = path.join(cacheDir, `ripgrep-${RIPGREP_TAG}-${RIPGREP_TARGETS[process.arch]}.tar.gz`);
+  if (fs.existsSync(archive) && fs.statSync(archive).size > 0) return;
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const rg = fs.realpathSync(findOnPath('rg'));
+  const partial = `${archive}.${process.pid}.tmp`;
+  const tar = spawnSync('tar', ['czf', partial, '-C', path.dirname(rg), path.basename(rg)], { encoding: 'utf8' });
+  if (tar.status !== 0) throw new E2EError(`could not pack ${rg} into ${archive}: ${tar.stderr || tar.error}`);
+  fs.renameSync(partial, archive);
+}
+
+/** Runs a command with a deadline; its output goes to `logFile`. */
+function runLogged(command, args, { cwd, env, logFile, timeoutMs }) {
+  return new Promise((resolve, reject) => {
+    const out = fs.openSync(logFile, 'a');
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', out, out], detached: true });
+    fs.closeSync(out);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid, 'SIGKILL');
+    }, timeoutMs);
+    const stopOnSignal = () => killGroup(child.pid, 'SIGKILL');
+    process.once('exit', stopOnSignal);
+    child.on('error', (err) => { clearTimeout(timer); process.off('exit', stopOnSignal); reject(err); });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      process.off('exit', stopOnSignal);
+      if (timedOut) reject(new E2EError(`${command} ${args.join(' ')} took longer than ${seconds(timeoutMs)}`));
+      else if (code !== 0) reject(new E2EError(`${command} ${args.join(' ')} failed (${code ?? signal})`));
+      else resolve();
+    });
+  });
+}
+
+/** Staging folders of installs that were killed (an hour is far longer than an install takes). */
+function removeStaleStaging() {
+  for (const name of fs.readdirSync(CACHE_DIR)) {
+    if (!name.startsWith('.staging-')) continue;
+    const dir = path.join(CACHE_DIR, name);
+    try {
+      if (Date.now() - fs.statSync(dir).mtimeMs > 3600_000) fs.rmSync(dir, { recursive: true, force: true });
+    } catch { /* another run removed it */ }
+  }
+}
+
+async function ensureTools() {
+  if (toolsInstalled()) return false;
+  failOnProblems(checkInstallPrerequisites(), 'cannot install the e2e tools (code-server, playwright-core)');
+  log(`installing code-server@${CODE_SERVER_VERSION} and playwright-core@${PLAYWRIGHT_VERSION} into ${path.relative(ROOT, TOOLS_DIR) || TOOLS_DIR} (once; about a minute)`);
+  const started = Date.now();
+  fs.mkdirSync(CACHE_DIR, { recursive: true });
+  removeStaleStaging();
+  seedRipgrepCache();
+  // Install into a staging folder and rename it at the end: an interrupted install never looks complete.
+  const staging = fs.mkdtempSync(path.join(CACHE_DIR, '.staging-'));
+  const logFile = path.join(CACHE_DIR, 'install.log');
+  fs.writeFileSync(logFile, '');
+  try {
+    fs.writeFileSync(path.join(staging, 'package.json'), JSON.stringify({ name: 'netpol-lens-e2e-tools', private: true, version: '0.0.0' }, null, 2) + '\n');
+    const env = { ...process.env, npm_config_nodedir: '/usr', npm_config_yes: 'true', npm_config_update_notifier: 'false' };
+    try {
+      await runLogged('npm', ['install', '--unsafe-perm', '--no-audit', '--no-fund', '--loglevel=warn',
+        `code-server@${CODE_SERVER_VERSION}`, `playwright-core@${PLAYWRIGHT_VERSION}`], { cwd: staging, env, logFile, timeoutMs: INSTALL_TIMEOUT_MS });
+    } catch (err) {
+      process.stderr.write(fs.readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n') + '\n');
+      throw new E2EError(`${err.message}; full log: ${logFile}`);
+    }
+    const bundledRg = path.join(staging, 'node_modules', 'code-server', 'lib', 'vscode', 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg');
+    for (const required of [SERVER_MAIN.replace(TOOLS_DIR, staging), bundledRg]) {
+      if (!fs.existsSync(required)) throw new E2EError(`the install finished but ${required} is missing; see ${logFile}`);
+    }
+    fs.writeFileSync(path.join(staging, COMPLETE_MARKER), `${new Date().toISOString()}\n`);
+    fs.rmSync(TOOLS_DIR, { recursive: true, force: true });
+    fs.renameSync(staging, TOOLS_DIR);
+  } catch (err) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    // Another run may have completed the same install meanwhile.
+    if (toolsInstalled()) return true;
+    throw err;
+  }
+  log(`installed in ${seconds(Date.now() - started)}`);
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processes
+
+function killGroup(pid, signal) {
+  if (!pid) return false;
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false; // already gone
+  }
+}
+
+function groupAlive(pid) {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SIGTERM the process group, wait up to `graceMs`, then SIGKILL what is left and wait for it to go. */
+async function stopGroup(pid, graceMs = 3000) {
+  if (!pid || !groupAlive(pid)) return;
+  killGroup(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (groupAlive(pid) && Date.now() < deadline) await delay(50);
+  if (groupAlive(pid)) {
+    killGroup(pid, 'SIGKILL');
+    const hardDeadline = Date.now() + 2000;
+    while (groupAlive(pid) && Date.now() < hardDeadline) await delay(50);
+  }
+  if (groupAlive(pid)) log(`warning: process group ${pid} is still alive after SIGKILL`);
+}
+
+const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function httpOk(url) {
+  return new Promise((resolve) => {
+    const req = http.get(url, { timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// One run
+
+/** Everything a run starts, so `cleanup` can stop it whatever happened. */
+const session = { server: undefined, browser: undefined, browserPid: undefined, page: undefined, tmp: undefined, cleaned: false };
+
+async function cleanup() {
+  if (session.cleaned) return;
+  session.cleaned = true;
+  if (session.browser) {
+    const closing = session.browser.close().catch(() => undefined);
+    // close() should take well under a second; never wait forever on a wedged browser.
+    await Promise.race([closing, delay(5000)]);
+  }
+  // Playwright starts Chromium in its own process group; stop whatever close() left behind.
+  if (session.browserPid) await stopGroup(session.browserPid, 1000);
+  if (session.server) await stopGroup(session.server.pid);
+  if (session.tmp) {
+    if (KEEP_TMP) log(`kept temporary files in ${session.tmp}`);
+    else fs.rmSync(session.tmp, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+async function startServer(tmp, env, serverTail) {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const args = [SERVER_MAIN, '--host', '127.0.0.1', '--port', String(port),
+      '--without-connection-token', '--accept-server-license-terms', '--enable-smoke-test-driver',
+      '--disable-telemetry', '--disable-workspace-trust',
+      '--server-data-dir', path.join(tmp, 'server-data'), '--user-data-dir', path.join(tmp, 'user-data'),
+      '--extensions-dir', path.join(tmp, 'extensions')];
+    // Its own process group, so that the extension host and the language server it forks stop with it.
+    const server = spawn(process.execPath, args, { cwd: tmp, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    session.server = server;
+    let exited = null;
+    server.on('exit', (code, signal) => { exited = code ?? signal; });
+    server.on('error', (err) => { exited = err.message; });
+    server.stdout.on('data', (d) => serverTail.push(d));
+    server.stderr.on('data', (d) => serverTail.push(d));
+
+    const deadline = Date.now() + 60_000;
+    while (exited === null && Date.now() < deadline) {
+      if (await httpOk(`http://127.0.0.1:${port}/version`)) return port;
+      await delay(200);
+    }
+    if (exited === null) throw new E2EError(`the VS Code server did not answer /version on port ${port} within 60 s`);
+    session.server = undefined;
+    if (attempt >= 3) throw new E2EError(`the VS Code server exited (${exited}) before answering /version`);
+    log(`the VS Code server exited (${exited}) on port ${port}; retrying on another port`);
+  }
+}
+
+function prepareTmp() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-e2e-'));
+  session.tmp = tmp;
+  for (const dir of ['home', 'tmp', 'server-data', 'user-data/User', 'user-data/Machine', 'extensions', 'chromium']) {
+    fs.mkdirSync(path.join(tmp, dir), { recursive: true });
+  }
+  // code-server keeps the browser's user settings on the server (User/); Machine/ holds the
+  // remote settings. Write both so whichever the workbench reads has them.
+  const settings = fs.readFileSync(USER_SETTINGS, 'utf8');
+  JSON.parse(settings);
+  fs.writeFileSync(path.join(tmp, 'user-data', 'User', 'settings.json'), settings);
+  fs.writeFileSync(path.join(tmp, 'user-data', 'Machine', 'settings.json'), settings);
+  const workspace = path.join(tmp, 'workspace');
+  fs.cpSync(WORKSPACE_SOURCE, workspace, { recursive: true });
+  return { tmp, workspace };
+}
+
+async function runOnce() {
+  const { tmp, workspace } = prepareTmp();
+  // A fresh HOME and TMPDIR: the server, Chromium and VS Code write config, caches and sockets there.
+  const env = { ...process.env, HOME: path.join(tmp, 'home'), TMPDIR: path.join(tmp, 'tmp'), XDG_CONFIG_HOME: undefined, XDG_CACHE_HOME: undefined, XDG_DATA_HOME: undefined, XDG_RUNTIME_DIR: undefined, VSCODE_CLI: undefined, ELECTRON_RUN_AS_NODE: undefined };
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+
+  const serverTail = new Tail('server');
+  const browserTail = new Tail('browser');
+  const startedAt = Date.now();
+  try {
+    const port = await startServer(tmp, env, serverTail);
+    log(`VS Code server ready on 127.0.0.1:${port} after ${seconds(Date.now() - startedAt)}`);
+
+    const require = createRequire(path.join(TOOLS_DIR, 'package.json'));
+    const { chromium } = require('playwright-core');
+    // Playwright makes Chromium's fresh profile under os.tmpdir(): keep it inside our temporary folder.
+    process.env.TMPDIR = env.TMPDIR;
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      env,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+      timeout: 60_000,
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
+    session.browser = browser;
+    session.browserPid = browser.process()?.pid;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    session.page = page;
+
+    const report = { lines: [], result: undefined };
+    let resolveExit;
+    let rejectExit;
+    const exited = new Promise((resolve, reject) => { resolveExit = resolve; rejectExit = reject; });
+    await page.exposeFunction('codeAutomationLog', (type, args) => {
+      const text = Array.isArray(args) ? util.format(...args) : String(args ?? '');
+      for (const line of text.split(/\r?\n/)) {
+        if (line.startsWith(RESULT_MARKER)) {
+          try { report.result = JSON.parse(line.slice(RESULT_MARKER.length)); } catch { /* keep looking */ }
+          continue;
+        }
+        report.lines.push(line);
+        process.stdout.write(`${line}\n`);
+      }
+    });
+    await page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
+    page.on('console', (msg) => browserTail.push(`${msg.type()}: ${msg.text()}`));
+    page.on('pageerror', (err) => browserTail.push(`pageerror: ${err.message}`));
+    page.on('crash', () => rejectExit(new E2EError('the workbench page crashed')));
+    browser.on('disconnected', () => rejectExit(new E2EError('the browser closed before the tests finished')));
+
+    const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+    const payload = [
+      ['extensionDevelopmentPath', remote(ROOT)],
+      ['extensionTestsPath', remote(TESTS_INDEX)],
+      ['skipWelcome', 'true'],
+    ];
+    const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    await page.goto(url, { waitUntil: 'domcontentloaded' });
+    log('workbench loading; running the tests');
+
+    const exitCode = await exited;
+    // The result line is logged just before the extension host exits; give it a moment to arrive.
+    const resultDeadline = Date.now() + 3000;
+    while (!report.result && Date.now() < resultDeadline) await delay(50);
+    log(`the extension host exited with code ${exitCode} after ${seconds(Date.now() - startedAt)}`);
+    return { exitCode, result: report.result, report };
+  } catch (err) {
+    serverTail.dump();
+    browserTail.dump();
+    throw err;
+  } finally {
+    if (SCREENSHOT && session.page) {
+      try {
+        await session.page.screenshot({ path: SCREENSHOT, timeout: 10_000 });
+        log(`screenshot: ${SCREENSHOT}`);
+      } catch (err) {
+        log(`could not take the screenshot: ${err.message}`);
+      }
+    }
+  }
+}
+
+function withTimeout(promise, ms, message) {
+  let timer;
+  const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(new E2EError(message)), ms); });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function main() {
+  failOnProblems(checkRunPrerequisites(), 'cannot run the e2e tests');
+  const installed = await ensureTools();
+  if (!installed) log(`using the cached tools in ${path.relative(ROOT, TOOLS_DIR) || TOOLS_DIR}`);
+
+  const run = runOnce();
+  run.catch(() => undefined); // a late failure after the timeout must not crash the process
+  const { exitCode, result } = await withTimeout(run, RUN_TIMEOUT_MS, `the e2e run did not finish within ${seconds(RUN_TIMEOUT_MS)} (E2E_TIMEOUT_MS)`);
+
+  let passed = result?.passed ?? 0;
+  let failed = result?.failed ?? 0;
+  if (!result) log('the test runner did not report a result (did out/test/e2e/index.js load?)');
+  // Any non-zero exit without a failed test (a load error, a crash) counts as one failure.
+  if (exitCode !== 0 && failed === 0) failed = 1;
+  return { passed, failed, pending: result?.pending ?? 0 };
+}
+
+let exitCode = 1;
+let summary;
+const onSignal = (signal) => {
+  log(`received ${signal}; stopping`);
+  cleanup().finally(() => process.exit(130));
+};
+process.once('SIGINT', onSignal);
+process.once('SIGTERM', onSignal);
+process.once('SIGHUP', onSignal);
+
+const overall = Date.now();
+try {
+  summary = await main();
+  exitCode = summary.failed > 0 ? 1 : 0;
+} catch (err) {
+  log(err instanceof E2EError ? `error: ${err.message}` : `error: ${err?.stack ?? err}`);
+  exitCode = 1;
+} finally {
+  await cleanup();
+}
+if (summary?.pending) console.log(`${summary.pending} pending`);
+console.log(`${summary?.passed ?? 0} passed, ${summary ? summary.failed : 1} failed`);
+log(`total ${seconds(Date.now() - overall)}`);
+process.exit(exitCode);

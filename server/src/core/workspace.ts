@@ -1,0 +1,89 @@
+/**
+ * A workspace: every YAML file's analysis plus the inventory, compiled into one World the
+ * evaluator reads. Endpoints are named as `namespace/name` (a Pod, or a workload for the pods it
+ * creates; without a namespace, "default") or `ip:ADDRESS` (an address outside the cluster, or a
+ * pod's known IP).
+ */
+import { analyzeDocuments, Analysis, Settings } from './analyze';
+import { parseYamlStream } from './syntax/tree';
+import { extractInventory, Inventory, mergeInventories, PodInfo } from './model/inventory';
+import { compilePolicies } from './semantics/compile';
+import { buildWorld, Endpoint, World } from './semantics/evaluate';
+import { parseIPSloppy } from './semantics/cidr';
+
+export interface WorkspaceFile {
+  /** A path or URI naming the file; it is carried into provenance. */
+  readonly file: string;
+  readonly text: string;
+}
+
+export interface FileAnalysis {
+  readonly file: string;
+  readonly analysis: Analysis;
+  readonly inventory: Inventory;
+}
+
+export interface Workspace {
+  readonly files: readonly FileAnalysis[];
+  readonly world: World;
+}
+
+export function analyzeFile(f: WorkspaceFile, settings: Settings = {}): FileAnalysis {
+  const docs = parseYamlStream(f.text);
+  return { file: f.file, analysis: analyzeDocuments(f.text, docs, settings), inventory: extractInventory(docs, f.file) };
+}
+
+export function buildWorkspace(files: readonly FileAnalysis[]): Workspace {
+  const compiled = compilePolicies(files.flatMap((f) => f.analysis.policies.map((policy) => ({ policy, file: f.file }))));
+  const world = buildWorld(mergeInventories(files.map((f) => f.inventory)), compiled);
+  return { files, world };
+}
+
+export function loadWorkspace(files: readonly WorkspaceFile[], settings: Settings = {}): Workspace {
+  return buildWorkspace(files.map((f) => analyzeFile(f, settings)));
+}
+
+export type EndpointResult = { readonly endpoint: Endpoint } | { readonly error: string };
+
+function ipEquals(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Resolves `namespace/name` or `ip:ADDRESS`. A name matching several objects prefers a Pod. */
+export function resolveEndpoint(world: World, ref: string): EndpointResult {
+  if (ref.startsWith('ip:')) {
+    const text = ref.slice(3);
+    const ip = parseIPSloppy(text);
+    if (!ip) return { error: `${JSON.stringify(text)} is not an IP address` };
+    const bytes = ip.family === 6 && ip.bytes.slice(0, 12).every((b, i) => b === (i < 10 ? 0 : 0xff)) ? ip.bytes.slice(12) : ip.bytes;
+    const pod = world.pods.find((p) => p.ips.some((x) => ipEquals(x, bytes)));
+    return pod ? { endpoint: { kind: 'pod', pod } } : { endpoint: { kind: 'ip', bytes, text } };
+  }
+  const slash = ref.indexOf('/');
+  const ns = slash >= 0 ? ref.slice(0, slash) : 'default';
+  const name = slash >= 0 ? ref.slice(slash + 1) : ref;
+  const matches = world.pods.filter((p) => p.namespace === ns && p.name === name);
+  const pod: PodInfo | undefined = matches.find((p) => p.kind === 'Pod') ?? matches[0];
+  if (!pod) {
+    const known = world.pods.filter((p) => p.name === name).map((p) => `${p.namespace}/${p.name}`);
+    return { error: `no Pod or workload ${ns}/${name} in the given files${known.length ? ` (did you mean ${known.join(', ')}?)` : ''}` };
+  }
+  return { endpoint: { kind: 'pod', pod } };
+}
+
+export function endpointName(e: Endpoint): string {
+  return e.kind === 'pod' ? `${e.pod.namespace}/${e.pod.name}` : `ip:${e.text}`;
+}
+
+/** Resolves a port given by number or by name (against the destination pod's container ports). */
+export function resolvePort(to: Endpoint, port: string, protocol: string | undefined): { port: number; protocol: string } | { error: string } {
+  if (/^[0-9]+$/.test(port)) {
+    const n = Number(port);
+    if (n < 1 || n > 65535) return { error: `port ${port} is out of range 1-65535` };
+    return { port: n, protocol: protocol ?? 'TCP' };
+  }
+  if (to.kind !== 'pod') return { error: `a named port (${port}) needs a pod destination` };
+  const cp = to.pod.ports.find((p) => p.name === port && (!protocol || p.protocol === protocol));
+  if (!cp) return { error: `${to.pod.namespace}/${to.pod.name} has no container port named ${port}${protocol ? `/${protocol}` : ''}` };
+  return { port: cp.port, protocol: cp.protocol };
+}
