@@ -4,6 +4,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   createProtocolConnection,
   InitializeRequest,
@@ -35,6 +36,8 @@ export interface TestClient {
 export interface StartOptions {
   /** What the server gets for workspace/configuration (section netpolLens). */
   readonly settings?: unknown;
+  /** A folder to open as the workspace (scanned for policies and workloads). */
+  readonly folder?: string;
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestClient> {
@@ -60,9 +63,9 @@ export async function startServer(options: StartOptions = {}): Promise<TestClien
   connection.listen();
   await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
-    rootUri: null,
+    rootUri: options.folder ? pathToFileURL(options.folder).href : null,
     capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } }, textDocument: { publishDiagnostics: { versionSupport: true } } },
-    workspaceFolders: null,
+    workspaceFolders: options.folder ? [{ uri: pathToFileURL(options.folder).href, name: 'w' }] : null,
   });
   connection.sendNotification(InitializedNotification.type, {});
   return {

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CodeActionRequest, Diagnostic } from 'vscode-languageserver-protocol';
+import { CodeActionRequest, CodeLensRequest, Diagnostic, HoverRequest } from 'vscode-languageserver-protocol';
+import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../harness/files';
 import { startServer } from './client';
 
@@ -110,6 +111,38 @@ test('the server survives hostile input and keeps serving', async () => {
     const after = await c.diagnostics('file:///w/after.yaml', (x) => x.diagnostics.length > 0);
     assert.ok(after.diagnostics.some((d) => d.code === 'NP204'));
     assert.equal(c.process.exitCode, null, 'server still running');
+  } finally {
+    await c.close();
+  }
+});
+
+test('hover on a policy names the pods it selects and who can reach them, from the scanned workspace', async () => {
+  const folder = path.join(repoRoot(), 'test', 'fixtures', 'workspaces', 'lsp-seed');
+  const c = await startServer({ folder });
+  try {
+    const uri = pathToFileURL(path.join(folder, 'allow-frontend-to-backend.yaml')).href;
+    const text = fs.readFileSync(path.join(folder, 'allow-frontend-to-backend.yaml'), 'utf8');
+    c.open(uri, text);
+    await c.diagnostics(uri);
+    const lines = text.split('\n');
+    const line = lines.findIndex((l) => l.includes('name: allow-frontend-to-backend'));
+    const position = { line, character: lines[line].indexOf('allow') + 3 };
+    // The workspace scan runs in the background: poll until the workloads are known.
+    let value = '';
+    for (const deadline = Date.now() + 10000; Date.now() < deadline; ) {
+      const h = await c.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+      value = h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
+      if (value.includes('default/frontend-pod')) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.match(value, /NetworkPolicy `default\/allow-frontend-to-backend`/);
+    assert.match(value, /default\/backend \(Deployment\)/);
+    assert.match(value, /can be reached from: `default\/frontend-pod/);
+    assert.match(value, /\*\*blocked\*\*: `default\/database`/);
+    assert.match(value, /`default\/frontend-pod` can still connect to .*`default\/database`/);
+    const lenses = await c.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
+    assert.equal(lenses?.length, 1);
+    assert.equal(lenses?.[0].command?.command, 'netpolLens.describe');
   } finally {
     await c.close();
   }

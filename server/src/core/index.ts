@@ -17,3 +17,4 @@ export type { CompiledPolicy, CompiledRule, CompiledPeer, CompiledPort, PolicyRe
 export type { PodInfo, NamespaceInfo, Inventory, ContainerPort } from './model/inventory';
 export { matchesSelector, formatSelector } from './semantics/selector';
 export { parseCidr, formatCidr, addressCount } from './semantics/cidr';
+export { getHover } from './ide/hover';

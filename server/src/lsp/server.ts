@@ -6,10 +6,12 @@
  */
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { CodeActionKind, Connection, DidChangeConfigurationNotification, InitializeResult, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
+import { CodeActionKind, CodeLens, Connection, DidChangeConfigurationNotification, FileChangeType, Hover, InitializeResult, MarkupKind, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeText } from '../core';
-import { quickFixes, toLspDiagnostic } from './convert';
+import { fileURLToPath } from 'url';
+import { getHover } from '../core';
+import { quickFixes, toLspDiagnostic, toRange } from './convert';
+import { WorkspaceIndex } from './workspaceIndex';
 import { runSafe } from './runSafe';
 import { DEFAULT_SETTINGS, readSettings, ServerSettings } from './settings';
 
@@ -28,6 +30,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let settings: ServerSettings = DEFAULT_SETTINGS;
   let pullConfiguration = false;
   let docsBase = pathToFileURL(path.join(__dirname, '..', 'docs', 'rules')).href + '/';
+  const index = new WorkspaceIndex({}, (msg) => connection.console.log(`netpol-lens: ${msg}`));
+  let folders: string[] = [];
 
   const docsUrl = (code: string, slug: string): string => `${docsBase}${code}-${slug}.md`;
 
@@ -36,16 +40,33 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (typeof init.docsBaseUrl === 'string') docsBase = init.docsBaseUrl.endsWith('/') ? init.docsBaseUrl : init.docsBaseUrl + '/';
     if (init.settings) settings = readSettings(init.settings);
     pullConfiguration = !!params.capabilities.workspace?.configuration;
+    const roots = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    folders = roots.flatMap((u) => {
+      try {
+        return u.startsWith('file:') ? [fileURLToPath(u)] : [];
+      } catch {
+        return [];
+      }
+    });
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        hoverProvider: true,
+        codeLensProvider: { resolveProvider: false },
       },
       serverInfo: { name: 'netpol-lens-server', version: '0.1.0' },
     };
   });
 
   connection.onInitialized(() => {
+    if (folders.length) {
+      const started = Date.now();
+      void index.scan(folders).then(
+        (n) => connection.console.log(`netpol-lens: scanned ${n} YAML files (${index.diskFileCount} with NetworkPolicies or workloads) in ${Date.now() - started} ms`),
+        (err) => connection.console.error(`netpol-lens: workspace scan failed: ${(err as Error).message}`),
+      );
+    }
     if (pullConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'netpolLens' }).catch(() => undefined);
       void refreshSettings();
@@ -56,6 +77,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     try {
       const raw = await connection.workspace.getConfiguration('netpolLens');
       settings = readSettings(raw);
+      index.setSettings({ severity: settings.severity });
     } catch (err) {
       connection.console.warn(`netpol-lens: could not read settings: ${(err as Error).message}`);
     }
@@ -67,6 +89,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     else {
       const raw = (change.settings as Record<string, unknown> | undefined)?.netpolLens;
       settings = readSettings(raw);
+      index.setSettings({ severity: settings.severity });
       for (const doc of documents.all()) validate(doc);
     }
   });
@@ -89,7 +112,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         }
         return;
       }
-      const analysis = analyzeText(text, { severity: settings.severity });
+      const analysis = index.analyzeOpen(doc.uri, version, text).analysis;
       // A newer edit arrived while we worked: its own analysis will publish.
       if (documents.get(doc.uri)?.version !== version) return;
       const diagnostics = analysis.diagnostics.map((d) => toLspDiagnostic(doc, d, docsUrl));
@@ -119,6 +142,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     schedule(e.document, debounceMs);
   });
   documents.onDidClose((e) => {
+    index.closeOpen(e.document.uri);
     const t = timers.get(e.document.uri);
     if (t) clearTimeout(t);
     timers.delete(e.document.uri);
@@ -127,6 +151,36 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onCodeAction((params, token) =>
     runSafe(connection, 'code actions', [], token, () => quickFixes(params.textDocument.uri, params.context.diagnostics)),
+  );
+
+  connection.onDidChangeWatchedFiles((params) => {
+    for (const ch of params.changes) {
+      if (ch.type === FileChangeType.Deleted) index.forget(ch.uri);
+      else index.refreshFile(ch.uri);
+    }
+  });
+
+  connection.onHover((params, token): Hover | null =>
+    runSafe(connection, 'hover', null, token, () => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc || !settings.enable) return null;
+      const fa = index.analyzeOpen(doc.uri, doc.version, doc.getText());
+      if (fa.analysis.policies.length === 0) return null;
+      const h = getHover(index.workspace().world, fa.analysis.policies, doc.uri, doc.offsetAt(params.position));
+      return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: toRange(doc, h.span) } : null;
+    }),
+  );
+
+  connection.onCodeLens((params, token): CodeLens[] =>
+    runSafe(connection, 'code lens', [], token, () => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc || !settings.enable) return [];
+      const fa = index.analyzeOpen(doc.uri, doc.version, doc.getText());
+      return fa.analysis.policies.map((p, i) => ({
+        range: toRange(doc, p.doc.anchor),
+        command: { title: 'kubectl describe', command: 'netpolLens.describe', arguments: [doc.uri, i] },
+      }));
+    }),
   );
 
   documents.listen(connection);

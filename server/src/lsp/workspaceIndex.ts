@@ -1,0 +1,149 @@
+/**
+ * The server's view of the workspace: the analysis of every relevant YAML file on disk (scanned
+ * once, then kept current from file-watch events) and of every open document (which wins over
+ * its file on disk). The combined World is rebuilt lazily after a change. The scan reads only
+ * inside the workspace folders, skips node_modules/.git, files over the size limit and symlink
+ * loops, and yields between files so requests keep being answered.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { fileURLToPath, pathToFileURL } from 'url';
+import { analyzeFile, buildWorkspace, FileAnalysis, Settings, Workspace } from '../core';
+
+export const MAX_SCAN_FILE_BYTES = 4 * 1024 * 1024;
+export const MAX_SCAN_FILES = 20000;
+const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
+const RELEVANT = /^\s*kind:\s*["']?(NetworkPolicy|NetworkPolicyList|Namespace|Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|ReplicationController|Job|CronJob|List)["']?\s*$/m;
+
+export class WorkspaceIndex {
+  private readonly disk = new Map<string, FileAnalysis>();
+  private readonly open = new Map<string, { version: number; analysis: FileAnalysis }>();
+  private cached: Workspace | undefined;
+
+  constructor(private settings: Settings, private readonly log: (msg: string) => void) {}
+
+  setSettings(settings: Settings): void {
+    this.settings = settings;
+    this.open.clear();
+    this.cached = undefined;
+  }
+
+  /** The analysis of an open document at this version (computed once per version). */
+  analyzeOpen(uri: string, version: number, text: string): FileAnalysis {
+    const hit = this.open.get(uri);
+    if (hit && hit.version === version) return hit.analysis;
+    const analysis = analyzeFile({ file: uri, text }, this.settings);
+    this.open.set(uri, { version, analysis });
+    this.cached = undefined;
+    return analysis;
+  }
+
+  closeOpen(uri: string): void {
+    if (this.open.delete(uri)) this.cached = undefined;
+  }
+
+  workspace(): Workspace {
+    if (!this.cached) {
+      const files: FileAnalysis[] = [];
+      for (const [uri, fa] of this.disk) if (!this.open.has(uri)) files.push(fa);
+      for (const { analysis } of this.open.values()) files.push(analysis);
+      this.cached = buildWorkspace(files);
+    }
+    return this.cached;
+  }
+
+  /** Re-reads one file from disk (created or changed), or forgets it (deleted or unreadable). */
+  refreshFile(uri: string): void {
+    this.cached = undefined;
+    let file: string;
+    try {
+      file = fileURLToPath(uri);
+    } catch {
+      this.disk.delete(uri);
+      return;
+    }
+    const text = readRelevant(file, this.log);
+    if (text === undefined) this.disk.delete(uri);
+    else this.disk.set(uri, analyzeFile({ file: uri, text }, this.settings));
+  }
+
+  forget(uri: string): void {
+    this.disk.delete(uri);
+    this.cached = undefined;
+  }
+
+  get diskFileCount(): number {
+    return this.disk.size;
+  }
+
+  /** Scans workspace folders; resolves when done. */
+  async scan(folders: readonly string[], isCancelled: () => boolean = () => false): Promise<number> {
+    const seen = new Set<string>();
+    let count = 0;
+    const walk = async (dir: string): Promise<void> => {
+      let real: string;
+      try {
+        real = fs.realpathSync(dir);
+      } catch {
+        return;
+      }
+      if (seen.has(real)) return;
+      seen.add(real);
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(dir, { withFileTypes: true });
+      } catch (err) {
+        this.log(`skipping ${dir}: ${(err as Error).message}`);
+        return;
+      }
+      for (const e of entries) {
+        if (isCancelled() || count >= MAX_SCAN_FILES) return;
+        const p = path.join(dir, e.name);
+        if (e.isDirectory() || e.isSymbolicLink()) {
+          if (SKIP_DIRS.has(e.name)) continue;
+          let isDir = e.isDirectory();
+          if (e.isSymbolicLink()) {
+            try {
+              isDir = fs.statSync(p).isDirectory();
+            } catch {
+              continue;
+            }
+          }
+          if (isDir) {
+            await walk(p);
+            continue;
+          }
+        }
+        if (!/\.ya?ml$/i.test(e.name)) continue;
+        count++;
+        const text = readRelevant(p, this.log);
+        if (text !== undefined) this.disk.set(pathToFileURL(p).href, analyzeFile({ file: pathToFileURL(p).href, text }, this.settings));
+        await new Promise((r) => setImmediate(r));
+      }
+    };
+    for (const f of folders) await walk(f);
+    this.cached = undefined;
+    return count;
+  }
+}
+
+function readRelevant(file: string, log: (msg: string) => void): string | undefined {
+  try {
+    const st = fs.statSync(file);
+    if (!st.isFile()) return undefined;
+    if (st.size > MAX_SCAN_FILE_BYTES) {
+      log(`skipping ${file}: ${st.size} bytes is over the ${MAX_SCAN_FILE_BYTES}-byte scan limit`);
+      return undefined;
+    }
+    const buf = fs.readFileSync(file);
+    if (buf.includes(0)) {
+      log(`skipping ${file}: binary content`);
+      return undefined;
+    }
+    const text = buf.toString('utf8');
+    return RELEVANT.test(text) ? text : undefined;
+  } catch (err) {
+    log(`skipping ${file}: ${(err as Error).message}`);
+    return undefined;
+  }
+}
