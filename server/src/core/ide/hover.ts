@@ -158,6 +158,13 @@ function explainPolicy(world: World, c: CompiledPolicy | RejectedPolicy): string
     const elsewhere = world.pods.filter((d) => d !== src && !pods.includes(d) && allowedPorts(world, { kind: 'pod', pod: src }, d).length > 0);
     if (elsewhere.length) out.push(`${code(podName(src))} can still connect to ${list(elsewhere.map(podName))}: this policy only limits who reaches the pods it selects.`, '');
   }
+  for (const dir of ['ingress', 'egress'] as const) {
+    const isolates = dir === 'ingress' ? c.isolatesIngress : c.isolatesEgress;
+    const rules = dir === 'ingress' ? c.ingress : c.egress;
+    if (!isolates || rules.length > 0) continue;
+    const others = world.policies.filter((o) => o !== c && o.ref.namespace === c.ref.namespace && (dir === 'ingress' ? o.ingress.length && o.isolatesIngress : o.egress.length && o.isolatesEgress) && pods.some((pod) => matchesSelector(o.podSelector, pod.labels)));
+    if (others.length) out.push(`⚠ Policies only add allowances: ${list(others.map((o) => o.ref.name))} also select${others.length === 1 ? 's' : ''} these pods and still allow${others.length === 1 ? 's' : ''} the ${dir} ${others.length === 1 ? 'its' : 'their'} rules name. This policy cannot take that away.`, '');
+  }
   if (pods.length) {
     out.push('---', '**Reachability** (all policies in the workspace; a connection needs the source\'s egress and the destination\'s ingress):');
     for (const pod of pods.slice(0, 5)) out.push(...reachability(world, pod));
