@@ -142,12 +142,12 @@ function explainPolicy(world: World, c: CompiledPolicy | RejectedPolicy): string
   const why = c.policyTypesWritten ? '' : ` (policyTypes not written: Ingress by default${c.isolatesEgress ? ', plus Egress because it has egress rules' : ', and not Egress because it has no egress rules'})`;
   out.push(`**Isolates** ${types}${why}.`, '');
   if (c.isolatesIngress) {
-    out.push(c.ingress.length === 0 ? '**Ingress**: no rule, so **all incoming traffic is blocked** for the selected pods.' : '**Ingress allowed** (any one rule suffices):');
+    out.push(c.ingress.length === 0 ? '**Ingress**: no rule, so on its own this policy blocks **all incoming traffic** to the selected pods.' : '**Ingress allowed** (any one rule suffices):');
     c.ingress.forEach((r, i) => out.push(`${i + 1}. ${describeRule(world, c, r, 'ingress')}`));
     out.push('');
   } else if (c.ingress.length) out.push('⚠ It has ingress rules but policyTypes leaves Ingress out, so **they are ignored**.', '');
   if (c.isolatesEgress) {
-    out.push(c.egress.length === 0 ? '**Egress**: no rule, so **all outgoing traffic is blocked** for the selected pods.' : '**Egress allowed** (any one rule suffices):');
+    out.push(c.egress.length === 0 ? '**Egress**: no rule, so on its own this policy blocks **all outgoing traffic** from the selected pods.' : '**Egress allowed** (any one rule suffices):');
     c.egress.forEach((r, i) => out.push(`${i + 1}. ${describeRule(world, c, r, 'egress')}`));
     out.push('');
   } else if (c.egress.length) out.push('⚠ It has egress rules but policyTypes leaves Egress out, so **they are ignored**.', '');
