@@ -13,9 +13,15 @@ export interface PolicyObject {
   readonly anchor: Span;
 }
 
+/**
+ * Ours: networking.k8s.io (any version), extensions (the removed beta), and group-less versions
+ * (`v1`: a typo the user meant for us). Other groups' NetworkPolicy kinds (Calico's
+ * projectcalico.org) are not.
+ */
 function isOurs(apiVersion: string | undefined): boolean {
-  if (apiVersion === undefined) return true;
-  return apiVersion === 'extensions/v1beta1' || apiVersion.startsWith('networking.k8s.io/') || apiVersion === 'networking.k8s.io';
+  if (apiVersion === undefined || !apiVersion.includes('/')) return true;
+  const group = apiVersion.slice(0, apiVersion.indexOf('/'));
+  return group === 'networking.k8s.io' || group === 'extensions';
 }
 
 function asPolicy(node: YNode | undefined, defaultKind?: string): PolicyObject | undefined {

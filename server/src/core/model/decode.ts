@@ -20,6 +20,7 @@ interface Schema {
   'x-go-type'?: string;
   'x-kubernetes-int-or-string'?: boolean;
   'x-free-form'?: boolean;
+  'x-go-pointer'?: boolean;
   description?: string;
   enum?: string[];
   format?: string;
@@ -117,7 +118,7 @@ class Decoder {
     const schema = resolveSchema(schema0);
     const goType = schema['x-go-type'] ?? 'interface {}';
     this.spans.set(path, keySpan ? { value: node.span, key: keySpan } : { value: node.span });
-    if (node.kind === 'scalar' && node.value.type === 'null') return schemaAcceptsString(schema) ? '' : undefined;
+    if (node.kind === 'scalar' && node.value.type === 'null') return schemaAcceptsString(schema) && !schema['x-go-pointer'] ? '' : undefined;
 
     if (schema['x-kubernetes-int-or-string']) return this.decodeIntOrString(node, path);
     const types = Array.isArray(schema.type) ? schema.type : [schema.type];
