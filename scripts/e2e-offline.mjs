@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the e2e suite (out/test/e2e) in a real VS Code without internet: the VS Code server bundled
 // in the code-server npm package, driven by Debian's headless Chromium through playwright-core.
-// See /work/shared/E2E.md-style notes in test/e2e/README.md.
+// More in test/e2e/README.md.
 //
 //   npm run build && npm run compile-tests && node scripts/e2e-offline.mjs
 //
@@ -50,7 +50,10 @@ const SCREENSHOT = process.env.E2E_SCREENSHOT ? path.resolve(process.env.E2E_SCR
 const TESTS_INDEX = path.join(ROOT, 'out', 'test', 'e2e', 'index.js');
 const WORKSPACE_SOURCE = path.join(ROOT, 'test', 'e2e', 'workspace');
 const USER_SETTINGS = path.join(ROOT, 'test', 'e2e', 'user-settings.json');
-const RESULT_MARKER = '[netpol-e2e-result]'; // logged by out/test/e2e/index.js
+// Logged by out/test/e2e/index.js around the mocha report.
+const START_MARKER = '[netpol-e2e-start]';
+const RESULT_MARKER = '[netpol-e2e-result]';
+const SCREENSHOT_MARKER = '[netpol-e2e-screenshot]'; // logged by test/e2e/helpers.ts requestScreenshot()
 
 class E2EError extends Error {}
 
@@ -58,12 +61,16 @@ function positiveInt(name, fallback) {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new E2EError(`${name} must be a positive integer (milliseconds), got ${JSON.stringify(raw)}`);
-  return n;
+  if (Number.isInteger(n) && n > 0) return n;
+  process.stderr.write(`[e2e] error: ${name} must be a positive integer (milliseconds), got ${JSON.stringify(raw)}\n`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
 }
 
 const log = (msg) => process.stderr.write(`[e2e] ${msg}\n`);
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+/** `file` relative to the repository when it is inside it, else absolute. */
+const shown = (file) => (file.startsWith(ROOT + path.sep) ? path.relative(ROOT, file) : file);
 
 /** Keeps the last lines of a noisy stream for the failure report. */
 class Tail {
@@ -127,6 +134,7 @@ function checkInstallPrerequisites() {
   if (!findOnPath('rg')) problems.push('rg not found on PATH (Debian package: ripgrep)');
   if (!fs.existsSync('/usr/include/gssapi/gssapi.h')) problems.push('/usr/include/gssapi/gssapi.h not found (Debian package: libkrb5-dev)');
   for (const tool of ['gcc', 'g++', 'make']) if (!findOnPath(tool)) problems.push(`${tool} not found on PATH (Debian package: build-essential)`);
+  if (!findOnPath('npm')) problems.push('npm not found on PATH');
   if (!findOnPath('python3')) problems.push('python3 not found on PATH (Debian package: python3)');
   if (!findOnPath('pkg-config')) problems.push('pkg-config not found on PATH (Debian package: pkg-config)');
   if (!fs.existsSync('/usr/include/node/node.h')) problems.push('Node headers not found in /usr/include/node (they come with the nodejs package; npm_config_nodedir=/usr needs them)');
@@ -162,6 +170,7 @@ function runLogged(command, args, { cwd, env, logFile, timeoutMs }) {
     const out = fs.openSync(logFile, 'a');
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', out, out], detached: true });
     fs.closeSync(out);
+    session.installPid = child.pid;
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -194,20 +203,25 @@ function removeStaleStaging() {
 async function ensureTools() {
   if (toolsInstalled()) return false;
   failOnProblems(checkInstallPrerequisites(), 'cannot install the e2e tools (code-server, playwright-core)');
-  log(`installing code-server@${CODE_SERVER_VERSION} and playwright-core@${PLAYWRIGHT_VERSION} into ${path.relative(ROOT, TOOLS_DIR) || TOOLS_DIR} (once; about a minute)`);
+  log(`installing code-server@${CODE_SERVER_VERSION} and playwright-core@${PLAYWRIGHT_VERSION} into ${shown(TOOLS_DIR)} (once; about a minute)`);
   const started = Date.now();
   fs.mkdirSync(CACHE_DIR, { recursive: true });
   removeStaleStaging();
   seedRipgrepCache();
   // Install into a staging folder and rename it at the end: an interrupted install never looks complete.
   const staging = fs.mkdtempSync(path.join(CACHE_DIR, '.staging-'));
+  session.staging = staging;
   const logFile = path.join(CACHE_DIR, 'install.log');
   fs.writeFileSync(logFile, '');
   try {
     fs.writeFileSync(path.join(staging, 'package.json'), JSON.stringify({ name: 'netpol-lens-e2e-tools', private: true, version: '0.0.0' }, null, 2) + '\n');
-    const env = { ...process.env, npm_config_nodedir: '/usr', npm_config_yes: 'true', npm_config_update_notifier: 'false' };
+    // Under `npm test` the environment carries the project's npm context (npm_config_local_prefix,
+    // npm_package_*...): drop it, and name the prefix explicitly, so nothing lands in the project.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) =>
+      !/^npm_(config_local_prefix|package_|lifecycle_|command$|execpath$|node_execpath$)/i.test(key)));
+    Object.assign(env, { npm_config_nodedir: '/usr', npm_config_yes: 'true', npm_config_update_notifier: 'false' });
     try {
-      await runLogged('npm', ['install', '--unsafe-perm', '--no-audit', '--no-fund', '--loglevel=warn',
+      await runLogged('npm', ['install', '--prefix', staging, '--unsafe-perm', '--no-audit', '--no-fund', '--loglevel=warn',
         `code-server@${CODE_SERVER_VERSION}`, `playwright-core@${PLAYWRIGHT_VERSION}`], { cwd: staging, env, logFile, timeoutMs: INSTALL_TIMEOUT_MS });
     } catch (err) {
       process.stderr.write(fs.readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n') + '\n');
@@ -220,7 +234,9 @@ async function ensureTools() {
     fs.writeFileSync(path.join(staging, COMPLETE_MARKER), `${new Date().toISOString()}\n`);
     fs.rmSync(TOOLS_DIR, { recursive: true, force: true });
     fs.renameSync(staging, TOOLS_DIR);
+    session.staging = undefined;
   } catch (err) {
+    session.staging = undefined;
     fs.rmSync(staging, { recursive: true, force: true });
     // Another run may have completed the same install meanwhile.
     if (toolsInstalled()) return true;
@@ -243,13 +259,35 @@ function killGroup(pid, signal) {
   }
 }
 
-function groupAlive(pid) {
+/**
+ * Whether a process of group `pgid` still runs. Zombies do not count: in a container whose PID 1
+ * does not reap orphans promptly they linger for seconds, yet they hold nothing.
+ */
+function groupAlive(pgid) {
   try {
-    process.kill(-pid, 0);
-    return true;
+    process.kill(-pgid, 0);
   } catch {
     return false;
   }
+  let entries;
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return true; // no /proc: trust kill(0)
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // pid (comm) state ppid pgrp ...; comm may contain spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
+  }
+  return false;
 }
 
 /** SIGTERM the process group, wait up to `graceMs`, then SIGKILL what is left and wait for it to go. */
@@ -295,14 +333,23 @@ function httpOk(url) {
 // One run
 
 /** Everything a run starts, so `cleanup` can stop it whatever happened. */
-const session = { server: undefined, browser: undefined, browserPid: undefined, page: undefined, tmp: undefined, cleaned: false };
+const session = { installPid: undefined, staging: undefined, server: undefined, browserServer: undefined, browser: undefined, browserPid: undefined, page: undefined, tmp: undefined, cleaning: undefined };
 
-async function cleanup() {
-  if (session.cleaned) return;
-  session.cleaned = true;
-  if (session.browser) {
-    const closing = session.browser.close().catch(() => undefined);
-    // close() should take well under a second; never wait forever on a wedged browser.
+/** Stops everything the run started; every caller waits for the same, single cleanup. */
+function cleanup() {
+  session.cleaning ??= doCleanup();
+  return session.cleaning;
+}
+
+async function doCleanup() {
+  if (session.installPid) await stopGroup(session.installPid, 1000);
+  if (session.staging) fs.rmSync(session.staging, { recursive: true, force: true, maxRetries: 3 });
+  if (session.browser || session.browserServer) {
+    const closing = (async () => {
+      await session.browser?.close().catch(() => undefined);
+      await session.browserServer?.close().catch(() => undefined);
+    })();
+    // Closing should take well under a second; never wait forever on a wedged browser.
     await Promise.race([closing, delay(5000)]);
   }
   // Playwright starts Chromium in its own process group; stop whatever close() left behind.
@@ -337,6 +384,7 @@ async function startServer(tmp, env, serverTail) {
       await delay(200);
     }
     if (exited === null) throw new E2EError(`the VS Code server did not answer /version on port ${port} within 60 s`);
+    await stopGroup(server.pid, 500);
     session.server = undefined;
     if (attempt >= 3) throw new E2EError(`the VS Code server exited (${exited}) before answering /version`);
     log(`the VS Code server exited (${exited}) on port ${port}; retrying on another port`);
@@ -346,7 +394,7 @@ async function startServer(tmp, env, serverTail) {
 function prepareTmp() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-e2e-'));
   session.tmp = tmp;
-  for (const dir of ['home', 'tmp', 'server-data', 'user-data/User', 'user-data/Machine', 'extensions', 'chromium']) {
+  for (const dir of ['home', 'tmp', 'server-data', 'user-data/User', 'user-data/Machine', 'extensions']) {
     fs.mkdirSync(path.join(tmp, dir), { recursive: true });
   }
   // code-server keeps the browser's user settings on the server (User/); Machine/ holds the
@@ -360,90 +408,139 @@ function prepareTmp() {
   return { tmp, workspace };
 }
 
-async function runOnce() {
-  const { tmp, workspace } = prepareTmp();
-  // A fresh HOME and TMPDIR: the server, Chromium and VS Code write config, caches and sockets there.
-  const env = { ...process.env, HOME: path.join(tmp, 'home'), TMPDIR: path.join(tmp, 'tmp'), XDG_CONFIG_HOME: undefined, XDG_CACHE_HOME: undefined, XDG_DATA_HOME: undefined, XDG_RUNTIME_DIR: undefined, VSCODE_CLI: undefined, ELECTRON_RUN_AS_NODE: undefined };
-  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+/** Logs of the server and the browser console (which includes the workbench's log), shown when a run breaks down (or live with E2E_VERBOSE=1). */
+const logs = { server: new Tail('server'), browser: new Tail('browser console') };
 
-  const serverTail = new Tail('server');
-  const browserTail = new Tail('browser');
-  const startedAt = Date.now();
-  try {
-    const port = await startServer(tmp, env, serverTail);
-    log(`VS Code server ready on 127.0.0.1:${port} after ${seconds(Date.now() - startedAt)}`);
+// Workbench log lines that are expected offline and say nothing about the tests.
+const HARMLESS = [/open-vsx\.org/, /\[Service Worker\]/, /\bvsda\b/];
 
-    const require = createRequire(path.join(TOOLS_DIR, 'package.json'));
-    const { chromium } = require('playwright-core');
-    // Playwright makes Chromium's fresh profile under os.tmpdir(): keep it inside our temporary folder.
-    process.env.TMPDIR = env.TMPDIR;
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      env,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-      timeout: 60_000,
-      handleSIGINT: false,
-      handleSIGTERM: false,
-      handleSIGHUP: false,
-    });
-    session.browser = browser;
-    session.browserPid = browser.process()?.pid;
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    session.page = page;
-
-    const report = { lines: [], result: undefined };
-    let resolveExit;
-    let rejectExit;
-    const exited = new Promise((resolve, reject) => { resolveExit = resolve; rejectExit = reject; });
-    await page.exposeFunction('codeAutomationLog', (type, args) => {
-      const text = Array.isArray(args) ? util.format(...args) : String(args ?? '');
-      for (const line of text.split(/\r?\n/)) {
-        if (line.startsWith(RESULT_MARKER)) {
-          try { report.result = JSON.parse(line.slice(RESULT_MARKER.length)); } catch { /* keep looking */ }
-          continue;
+/**
+ * Receives the workbench's log (codeAutomationLog), which carries the extension host's console.
+ * Lines between the runner's start marker and its result line are the mocha report and go to
+ * stdout; everything else is workbench noise (the browser console log, shown when a run breaks
+ * down, has it too).
+ */
+function createReportReader() {
+  const reader = { started: false, result: undefined, screenshots: [] };
+  reader.onLog = (type, args) => {
+    const text = Array.isArray(args) ? util.format(...args) : String(args ?? '');
+    for (const line of text.split(/\r?\n/)) {
+      if (line.startsWith(START_MARKER)) {
+        reader.started = true;
+        reader.onStart?.();
+      } else if (line.startsWith(RESULT_MARKER)) {
+        try {
+          reader.result = JSON.parse(line.slice(RESULT_MARKER.length));
+        } catch {
+          process.stderr.write(`[e2e] unreadable result line: ${line}\n`);
         }
-        report.lines.push(line);
+      } else if (line.startsWith(SCREENSHOT_MARKER)) {
+        reader.screenshots.push(screenshotOnRequest(line.slice(SCREENSHOT_MARKER.length)));
+      } else if (reader.started && !reader.result && !HARMLESS.some((re) => re.test(line))) {
         process.stdout.write(`${line}\n`);
       }
-    });
-    await page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
-    page.on('console', (msg) => browserTail.push(`${msg.type()}: ${msg.text()}`));
-    page.on('pageerror', (err) => browserTail.push(`pageerror: ${err.message}`));
-    page.on('crash', () => rejectExit(new E2EError('the workbench page crashed')));
-    browser.on('disconnected', () => rejectExit(new E2EError('the browser closed before the tests finished')));
-
-    const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
-    const payload = [
-      ['extensionDevelopmentPath', remote(ROOT)],
-      ['extensionTestsPath', remote(TESTS_INDEX)],
-      ['skipWelcome', 'true'],
-    ];
-    const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-    await page.goto(url, { waitUntil: 'domcontentloaded' });
-    log('workbench loading; running the tests');
-
-    const exitCode = await exited;
-    // The result line is logged just before the extension host exits; give it a moment to arrive.
-    const resultDeadline = Date.now() + 3000;
-    while (!report.result && Date.now() < resultDeadline) await delay(50);
-    log(`the extension host exited with code ${exitCode} after ${seconds(Date.now() - startedAt)}`);
-    return { exitCode, result: report.result, report };
-  } catch (err) {
-    serverTail.dump();
-    browserTail.dump();
-    throw err;
-  } finally {
-    if (SCREENSHOT && session.page) {
-      try {
-        await session.page.screenshot({ path: SCREENSHOT, timeout: 10_000 });
-        log(`screenshot: ${SCREENSHOT}`);
-      } catch (err) {
-        log(`could not take the screenshot: ${err.message}`);
-      }
     }
+  };
+  return reader;
+}
+
+/**
+ * A test (helpers.requestScreenshot) asked for a screenshot: `{"path":..,"ack":..}`. Take it,
+ * then create the `ack` file the test polls for, so the workbench stays as it was meanwhile.
+ */
+async function screenshotOnRequest(json) {
+  let request;
+  try {
+    request = JSON.parse(json);
+    await session.page.screenshot({ path: request.path, timeout: 10_000 });
+    log(`screenshot: ${request.path}`);
+    if (request.path === SCREENSHOT) screenshotTaken = true;
+  } catch (err) {
+    log(`could not take the screenshot ${request?.path ?? json}: ${err.message}`);
+  } finally {
+    if (request?.ack) fs.writeFileSync(request.ack, '');
+  }
+}
+let screenshotTaken = false;
+
+async function runOnce(reader) {
+  const { tmp, workspace } = prepareTmp();
+  // A fresh HOME and TMPDIR: the server, Chromium and VS Code write config, caches and sockets there.
+  const env = { ...process.env, HOME: path.join(tmp, 'home'), TMPDIR: path.join(tmp, 'tmp') };
+  // The extension host inherits the server's environment: tell the runner it may ask for screenshots.
+  env.NETPOL_E2E_DRIVER = 'offline';
+  if (SCREENSHOT) env.NETPOL_E2E_SCREENSHOT = SCREENSHOT;
+  for (const key of ['XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'XDG_DATA_HOME', 'XDG_RUNTIME_DIR', 'VSCODE_CLI', 'ELECTRON_RUN_AS_NODE', 'VSCODE_IPC_HOOK_CLI']) delete env[key];
+
+  const startedAt = Date.now();
+  const port = await startServer(tmp, env, logs.server);
+  log(`VS Code server ready on 127.0.0.1:${port} after ${seconds(Date.now() - startedAt)}`);
+
+  const require = createRequire(path.join(TOOLS_DIR, 'package.json'));
+  const { chromium } = require('playwright-core');
+  // Playwright makes Chromium's fresh profile under os.tmpdir(): keep it inside our temporary folder.
+  process.env.TMPDIR = env.TMPDIR;
+  // launchServer (not launch) so that the Chromium process id is known and can be killed for sure.
+  const browserServer = await chromium.launchServer({
+    executablePath: CHROMIUM,
+    headless: true,
+    host: '127.0.0.1',
+    env,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    timeout: 60_000,
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
+  session.browserServer = browserServer;
+  session.browserPid = browserServer.process().pid;
+  const browser = await chromium.connect(browserServer.wsEndpoint(), { timeout: 30_000 });
+  session.browser = browser;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  session.page = page;
+  log(`Chromium ready after ${seconds(Date.now() - startedAt)}`);
+  reader.onStart = () => log(`tests started after ${seconds(Date.now() - startedAt)}`);
+
+  let resolveExit;
+  let rejectExit;
+  const exited = new Promise((resolve, reject) => { resolveExit = resolve; rejectExit = reject; });
+  await page.exposeFunction('codeAutomationLog', reader.onLog);
+  await page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
+  page.on('console', (msg) => logs.browser.push(`${msg.type()}: ${msg.text()}`));
+  page.on('pageerror', (err) => logs.browser.push(`pageerror: ${err.message}`));
+  page.on('crash', () => rejectExit(new E2EError('the workbench page crashed')));
+  browser.on('disconnected', () => rejectExit(new E2EError('the browser went away before the tests finished')));
+  session.server.on('exit', (code, signal) => rejectExit(new E2EError(`the VS Code server exited (${code ?? signal}) before the tests finished`)));
+
+  const remote = (p) => `vscode-remote://127.0.0.1:${port}${p.split('/').map(encodeURIComponent).join('/')}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(ROOT)],
+    ['extensionTestsPath', remote(TESTS_INDEX)],
+    ['skipWelcome', 'true'],
+  ];
+  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  await page.goto(url, { waitUntil: 'domcontentloaded' });
+  log(`workbench page loaded after ${seconds(Date.now() - startedAt)}`);
+
+  const exitCode = await exited;
+  await Promise.all(reader.screenshots);
+  // The result line is logged just before the extension host exits; give it a moment to arrive.
+  const resultDeadline = Date.now() + 3000;
+  while (!reader.result && Date.now() < resultDeadline) await delay(50);
+  log(`the extension host exited with code ${exitCode} after ${seconds(Date.now() - startedAt)}`);
+  return exitCode;
+}
+
+/** The fallback when the runner did not ask for the final screenshot itself (it broke, or timed out). */
+async function takeScreenshot() {
+  if (!SCREENSHOT || !session.page || screenshotTaken) return;
+  try {
+    await session.page.screenshot({ path: SCREENSHOT, timeout: 10_000 });
+    log(`screenshot: ${SCREENSHOT}`);
+  } catch (err) {
+    log(`could not take the screenshot: ${err.message}`);
   }
 }
 
@@ -453,44 +550,69 @@ function withTimeout(promise, ms, message) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** Returns { passed, failed, pending }; throws E2EError when no run could happen at all. */
 async function main() {
   failOnProblems(checkRunPrerequisites(), 'cannot run the e2e tests');
   const installed = await ensureTools();
-  if (!installed) log(`using the cached tools in ${path.relative(ROOT, TOOLS_DIR) || TOOLS_DIR}`);
+  if (!installed) log(`using the cached tools in ${shown(TOOLS_DIR)}`);
 
-  const run = runOnce();
-  run.catch(() => undefined); // a late failure after the timeout must not crash the process
-  const { exitCode, result } = await withTimeout(run, RUN_TIMEOUT_MS, `the e2e run did not finish within ${seconds(RUN_TIMEOUT_MS)} (E2E_TIMEOUT_MS)`);
+  const reader = createReportReader();
+  let exitCode;
+  try {
+    const run = runOnce(reader);
+    run.catch(() => undefined); // a late failure after the timeout must not become an unhandled rejection
+    exitCode = await withTimeout(run, RUN_TIMEOUT_MS, `the e2e run did not finish within ${seconds(RUN_TIMEOUT_MS)} (E2E_TIMEOUT_MS)`);
+  } catch (err) {
+    log(err instanceof E2EError ? `error: ${err.message}` : `error: ${err?.stack ?? err}`);
+    exitCode = undefined;
+  }
 
-  let passed = result?.passed ?? 0;
+  const result = reader.result;
+  const passed = result?.passed ?? 0;
   let failed = result?.failed ?? 0;
-  if (!result) log('the test runner did not report a result (did out/test/e2e/index.js load?)');
-  // Any non-zero exit without a failed test (a load error, a crash) counts as one failure.
-  if (exitCode !== 0 && failed === 0) failed = 1;
+  if (!result) log('the test runner reported no result');
+  else if (exitCode !== undefined && exitCode !== 0 && failed === 0) log(`the extension host exited with code ${exitCode} although no test failed`);
+  // A run that did not finish cleanly counts as (at least) one failure, so that
+  // "failed > 0" and "exit code != 0" always go together.
+  if ((exitCode !== 0 || !result) && failed === 0) failed = 1;
+  // Failing tests explain themselves in the report; a run that broke down needs the logs.
+  if (!interrupted && (!result || (exitCode !== 0 && result.failed === 0))) for (const tail of Object.values(logs)) tail.dump();
   return { passed, failed, pending: result?.pending ?? 0 };
 }
 
-let exitCode = 1;
-let summary;
+let interrupted = false;
+let interruptCode = 130;
+let finished = false;
+const overall = Date.now();
+
+/** Prints the summary line CI reads and exits; only the first call counts. */
+function finish(summary, code) {
+  if (finished) return;
+  finished = true;
+  if (summary.pending) console.log(`${summary.pending} pending`);
+  console.log(`${summary.passed} passed, ${summary.failed} failed`);
+  log(`total ${seconds(Date.now() - overall)}`);
+  process.exit(code);
+}
+
 const onSignal = (signal) => {
+  interrupted = true;
+  interruptCode = 128 + (os.constants.signals[signal] ?? 2);
   log(`received ${signal}; stopping`);
-  cleanup().finally(() => process.exit(130));
+  cleanup().finally(() => finish({ passed: 0, failed: 1 }, interruptCode));
 };
 process.once('SIGINT', onSignal);
 process.once('SIGTERM', onSignal);
 process.once('SIGHUP', onSignal);
 
-const overall = Date.now();
+let summary = { passed: 0, failed: 1, pending: 0 };
 try {
   summary = await main();
-  exitCode = summary.failed > 0 ? 1 : 0;
 } catch (err) {
   log(err instanceof E2EError ? `error: ${err.message}` : `error: ${err?.stack ?? err}`);
-  exitCode = 1;
 } finally {
+  if (!interrupted) await takeScreenshot();
   await cleanup();
 }
-if (summary?.pending) console.log(`${summary.pending} pending`);
-console.log(`${summary?.passed ?? 0} passed, ${summary ? summary.failed : 1} failed`);
-log(`total ${seconds(Date.now() - overall)}`);
-process.exit(exitCode);
+if (interrupted) finish({ passed: 0, failed: 1 }, interruptCode);
+else finish(summary, summary.failed > 0 ? 1 : 0);

@@ -6,6 +6,9 @@
  * workspace folder (a temporary copy of it), so `openFixture('x.yaml')` opens that copy.
  */
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as vscode from 'vscode';
 
 /** `publisher.name` from package.json. */
@@ -141,4 +144,30 @@ export async function replaceText(doc: vscode.TextDocument, range: vscode.Range,
   const edit = new vscode.WorkspaceEdit();
   edit.replace(doc.uri, range, text);
   assert.ok(await vscode.workspace.applyEdit(edit), `applyEdit refused to change ${doc.uri.toString()}`);
+}
+
+/** The line prefix scripts/e2e-offline.mjs watches for; see requestScreenshot. */
+export const SCREENSHOT_MARKER = '[netpol-e2e-screenshot]';
+
+/**
+ * Asks the offline driver (scripts/e2e-offline.mjs) to save a screenshot of the workbench as it
+ * is now (hover shown, squiggles, panels) to the absolute path `file`, and waits until it has.
+ * Returns false, doing nothing, under another runner (e.g. @vscode/test-electron). Never fails
+ * the test: a screenshot that cannot be taken is only reported.
+ */
+export async function requestScreenshot(file: string, timeoutMs = 15_000): Promise<boolean> {
+  if (process.env.NETPOL_E2E_DRIVER !== 'offline') return false;
+  if (!path.isAbsolute(file)) throw new Error(`requestScreenshot needs an absolute path, got ${file}`);
+  const ackDir = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-e2e-ack-'));
+  const ack = path.join(ackDir, 'done');
+  try {
+    console.log(`${SCREENSHOT_MARKER} ${JSON.stringify({ path: file, ack })}`);
+    await waitFor(() => fs.existsSync(ack), timeoutMs, `the driver to save the screenshot ${file}`);
+    return true;
+  } catch (err) {
+    console.warn(`screenshot not taken: ${err instanceof Error ? err.message : String(err)}`);
+    return false;
+  } finally {
+    fs.rmSync(ackDir, { recursive: true, force: true });
+  }
 }

@@ -147,3 +147,18 @@ test('hover on a policy names the pods it selects and who can reach them, from t
     await c.close();
   }
 });
+
+test('a client that opens at version 0 gets its first edit (version 1) analysed', async () => {
+  const c = await startServer();
+  try {
+    const uri = 'file:///w/v0.yaml';
+    c.open(uri, broken, 0);
+    const first = await c.diagnostics(uri, (x) => x.version === 0);
+    assert.ok(first.diagnostics.some((d) => d.code === 'NP204'));
+    c.change(uri, 1, seed);
+    const second = await c.diagnostics(uri, (x) => x.version === 1);
+    assert.deepEqual(second.diagnostics, []);
+  } finally {
+    await c.close();
+  }
+});

@@ -135,13 +135,18 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }, delay));
   }
 
-  documents.onDidOpen((e) => schedule(e.document, 0));
+  // didOpen also fires a content change for the opened version; analyse that version once.
+  const openedAt = new Map<string, number>();
+  documents.onDidOpen((e) => {
+    openedAt.set(e.document.uri, e.document.version);
+    schedule(e.document, 0);
+  });
   documents.onDidChangeContent((e) => {
-    // didOpen also fires a content change; the open handler already analysed that version.
-    if (e.document.version === 0 || e.document.version === 1) return;
+    if (openedAt.get(e.document.uri) === e.document.version) return;
     schedule(e.document, debounceMs);
   });
   documents.onDidClose((e) => {
+    openedAt.delete(e.document.uri);
     index.closeOpen(e.document.uri);
     const t = timers.get(e.document.uri);
     if (t) clearTimeout(t);
