@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CodeActionRequest, CodeLensRequest, Diagnostic, HoverRequest } from 'vscode-languageserver-protocol';
+import { CodeActionRequest, CodeLensRequest, Diagnostic, DidChangeWatchedFilesNotification, FileChangeType, HoverRequest } from 'vscode-languageserver-protocol';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../harness/files';
 import { startServer } from './client';
@@ -160,5 +160,46 @@ test('a client that opens at version 0 gets its first edit (version 1) analysed'
     assert.deepEqual(second.diagnostics, []);
   } finally {
     await c.close();
+  }
+});
+
+test('a workload file changed on disk updates the answers without a restart (didChangeWatchedFiles)', async () => {
+  const folder = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'netpol-ws-'));
+  try {
+    const seedDir = path.join(repoRoot(), 'test', 'fixtures', 'workspaces', 'lsp-seed');
+    fs.copyFileSync(path.join(seedDir, 'allow-frontend-to-backend.yaml'), path.join(folder, 'policy.yaml'));
+    fs.mkdirSync(path.join(folder, 'node_modules'));
+    fs.copyFileSync(path.join(seedDir, 'workloads.yaml'), path.join(folder, 'node_modules', 'ignored.yaml'));
+    fs.writeFileSync(path.join(folder, 'frontend.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: frontend-pod, namespace: default, labels: {app: frontend}}\nspec: {containers: [{name: web, image: nginx}]}\n');
+    const c = await startServer({ folder });
+    try {
+      const uri = pathToFileURL(path.join(folder, 'policy.yaml')).href;
+      const text = fs.readFileSync(path.join(folder, 'policy.yaml'), 'utf8');
+      c.open(uri, text);
+      await c.diagnostics(uri);
+      const line = text.split('\n').findIndex((l) => l.includes('name: allow'));
+      const hover = async () => {
+        const h = await c.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line, character: 10 } });
+        return h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
+      };
+      // Once the scan has found the frontend pod, node_modules' backend must still be unknown.
+      let first = '';
+      for (const deadline = Date.now() + 5000; Date.now() < deadline && !first.includes('default/frontend-pod'); ) first = await hover();
+      assert.match(first, /default\/frontend-pod/);
+      assert.match(first, /\*\*Selects\*\* .* in the workspace: none/);
+      fs.copyFileSync(path.join(seedDir, 'workloads.yaml'), path.join(folder, 'workloads.yaml'));
+      c.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(path.join(folder, 'workloads.yaml')).href, type: FileChangeType.Created }] });
+      let value = '';
+      for (const deadline = Date.now() + 5000; Date.now() < deadline && !value.includes('default/backend (Deployment)'); ) value = await hover();
+      assert.match(value, /default\/backend \(Deployment\)/);
+      fs.rmSync(path.join(folder, 'workloads.yaml'));
+      c.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(path.join(folder, 'workloads.yaml')).href, type: FileChangeType.Deleted }] });
+      for (const deadline = Date.now() + 5000; Date.now() < deadline && value.includes('default/backend (Deployment)'); ) value = await hover();
+      assert.match(value, /\*\*Selects\*\* .* in the workspace: none/);
+    } finally {
+      await c.close();
+    }
+  } finally {
+    fs.rmSync(folder, { recursive: true, force: true });
   }
 });
