@@ -51,15 +51,22 @@ export function isDNS1123Subdomain(value: string): string[] {
   return errs;
 }
 
+/**
+ * maskTrailingDash, exactly as Go has it: a generateName prefix may end in '-'. The last two
+ * characters become "a" (so "x_-" passes as "xa"), and a lone "-" is left as is (invalid). The
+ * name generated from the prefix is validated separately, which catches what this lets through.
+ */
+function maskTrailingDash(name: string): string {
+  return name.length > 1 && name.endsWith('-') ? name.slice(0, -2) + 'a' : name;
+}
+
 /** NameIsDNSSubdomain(name, prefix): a generateName prefix may end in '-'. */
 export function nameIsDNSSubdomain(name: string, prefix: boolean): string[] {
-  const n = prefix && name.endsWith('-') ? name.slice(0, -1) + 'a' : name;
-  return isDNS1123Subdomain(n);
+  return isDNS1123Subdomain(prefix ? maskTrailingDash(name) : name);
 }
 
 export function nameIsDNSLabel(name: string, prefix: boolean): string[] {
-  const n = prefix && name.endsWith('-') ? name.slice(0, -1) + 'a' : name;
-  return isDNS1123Label(n);
+  return isDNS1123Label(prefix ? maskTrailingDash(name) : name);
 }
 
 /** IsLabelKey (a "qualified name"): optional DNS subdomain prefix, '/', and a name of at most 63 bytes. */

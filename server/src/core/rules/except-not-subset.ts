@@ -1,7 +1,7 @@
 /**
  * NP210 except-not-subset: every ipBlock.except entry must lie inside cidr and be strictly
- * smaller (an except equal to cidr, outside it, or of the other IP family is rejected).
- * Mirrors ValidateIPBlock.
+ * smaller (an except equal to cidr, outside it, or of the other IP family is rejected; like Go,
+ * an IPv4-mapped IPv6 address is compared as IPv4). Mirrors ValidateIPBlock.
  */
 import type { Rule } from './rule';
 import { invalid } from '../k8s/fieldErrors';

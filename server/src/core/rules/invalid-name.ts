@@ -1,7 +1,8 @@
 /**
  * NP200 invalid-name: metadata.name is required (or generateName, for kubectl create) and must
  * be a lowercase RFC 1123 subdomain of at most 253 bytes. Mirrors ValidateObjectMeta with
- * ValidateNetworkPolicyName (NameIsDNSSubdomain).
+ * ValidateNetworkPolicyName (NameIsDNSSubdomain); with generateName and no name, the server first
+ * generates the name (prefix cut to 58 bytes, plus five random characters) and validates that.
  */
 import type { Rule } from './rule';
 import { invalid, required } from '../k8s/fieldErrors';
@@ -19,7 +20,15 @@ export const invalidName: Rule = {
       }
     }
     if (!meta.name) {
-      if (!meta.generateName) ctx.report({ path: 'metadata.name', span: spanAt(ctx, 'metadata.name'), message: required('name or generateName is required') });
+      if (!meta.generateName) {
+        ctx.report({ path: 'metadata.name', span: spanAt(ctx, 'metadata.name'), message: required('name or generateName is required') });
+        return;
+      }
+      // names.SimpleNameGenerator; the random suffix (lowercase letters and digits) is shown as xxxxx.
+      const generated = `${meta.generateName.slice(0, 58)}xxxxx`;
+      for (const msg of nameIsDNSSubdomain(generated, false)) {
+        ctx.report({ path: 'metadata.name', span: spanAt(ctx, 'metadata.generateName'), message: invalid(generated, msg) });
+      }
       return;
     }
     for (const msg of nameIsDNSSubdomain(meta.name, false)) {

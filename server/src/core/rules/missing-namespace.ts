@@ -12,6 +12,8 @@ export const missingNamespace: Rule = {
   check(ctx) {
     const v = ctx.doc.decoded?.value;
     if (!v || v.metadata?.namespace) return;
+    // A namespace (or metadata) of the wrong type is written, just not decodable: NP102/NP103 say so.
+    if (ctx.doc.decoded?.typeErrors.some((t) => t.path === 'metadata' || t.path === 'metadata.namespace')) return;
     ctx.report({ span: spanAt(ctx, 'metadata.namespace'), message: "metadata.namespace is not set: the policy applies to the namespace of kubectl's current context (or -n), whichever that is when it is applied" });
   },
 };

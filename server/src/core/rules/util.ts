@@ -10,15 +10,17 @@ export function parentPath(path: string): string {
 }
 
 /**
- * The span to underline for a field path: the value (or key) where the field was written,
- * else the key of the nearest written ancestor (a missing field is reported on its parent), else
- * the document's anchor.
+ * The span to underline for a field path: the value (or key) where the field was written (the
+ * key when the value is empty), else the key of the nearest written ancestor (a missing field is
+ * reported on its parent), else the document's anchor.
  */
 export function spanAt(ctx: RuleContext, path: string, which: 'value' | 'key' | 'head' = 'value'): Span {
   const spans = ctx.doc.decoded?.spans;
   const own = spans?.get(path);
   if (own) {
     if (which === 'key') return own.key ?? own.value;
+    // An empty value (`name:`) has no text to underline: point at its key instead.
+    if (own.value.start === own.value.end && own.key) return own.key;
     if (which === 'head') return headSpan(ctx.text, own.key ?? own.value);
     return own.value;
   }

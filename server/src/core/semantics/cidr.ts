@@ -23,7 +23,8 @@ function parseIPv4Sloppy(s: string): number[] | undefined {
   if (parts.length !== 4) return undefined;
   const out: number[] = [];
   for (const p of parts) {
-    if (!/^[0-9]+$/.test(p) || p.length > 10) return undefined;
+    // Go's dtoi: digits only, any number of leading zeros (the sloppy parser's point); fits a byte.
+    if (!/^[0-9]+$/.test(p)) return undefined;
     const n = Number(p);
     if (n > 255) return undefined;
     out.push(n);
@@ -74,7 +75,7 @@ export function parseCidr(s: string): Cidr | undefined {
   const ipText = s.slice(0, slash);
   const prefixText = s.slice(slash + 1);
   const ip = parseIPSloppy(ipText);
-  if (!ip || !/^[0-9]+$/.test(prefixText) || prefixText.length > 10) return undefined;
+  if (!ip || !/^[0-9]+$/.test(prefixText)) return undefined;
   const prefix = Number(prefixText);
   const bits = ip.family === 4 ? 32 : 128;
   if (prefix > bits) return undefined;
@@ -91,9 +92,26 @@ export function cidrContains(net: Cidr, bytes: readonly number[]): boolean {
   return m.every((b, i) => b === net.network[i]);
 }
 
-/** The API server's rule for except: inside cidr and strictly smaller. */
+/** The 4-byte form of an IPv4 or IPv4-mapped IPv6 address (Go's IP.To4), else undefined. */
+function to4(bytes: readonly number[]): readonly number[] | undefined {
+  if (bytes.length === 4) return bytes;
+  const mapped = bytes.length === 16 && bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
+  return mapped ? bytes.slice(12) : undefined;
+}
+
+/**
+ * The API server's rule for except: `cidr.Contains(except's network)` and a strictly longer
+ * prefix. Containment is Go's IPNet.Contains, which compares IPv4-mapped IPv6 addresses as IPv4
+ * (so 10.0.0.0/8 contains ::ffff:10.1.0.0/112), while the prefix lengths are compared as written.
+ */
 export function isStrictSubset(outer: Cidr, inner: Cidr): boolean {
-  return cidrContains(outer, inner.network) && outer.prefix < inner.prefix;
+  const outer4 = to4(outer.network);
+  const net = outer4 ?? outer.network;
+  const prefix = outer4 && outer.family === 6 ? outer.prefix - 96 : outer.prefix;
+  const ip = to4(inner.network) ?? inner.network;
+  if (ip.length !== net.length) return false;
+  const contained = mask(ip, prefix).every((b, i) => b === net[i]);
+  return contained && outer.prefix < inner.prefix;
 }
 
 export function formatAddress(bytes: readonly number[]): string {
