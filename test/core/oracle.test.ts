@@ -363,6 +363,7 @@ function build(s: Scenario): Built {
     labels: { ...p.labels },
     ports: p.ports.map((x) => ({ ...x })),
     ips: p.ip ? [p.ip] : [],
+    single: p.kind === 'Pod',
   }));
   const cluster: NaiveCluster = {
     namespaces: s.namespaces.map((n) => ({ name: n.name, labels: { ...n.labels } })),

@@ -49,6 +49,8 @@ export interface NaivePod {
   readonly ports: readonly NaiveContainerPort[];
   /** Textual IPs; empty when unknown. */
   readonly ips: readonly string[];
+  /** False for a workload (Deployment, Job…), which stands for several pods: "to itself" is then between two of them. */
+  readonly single?: boolean;
 }
 
 export interface NaivePolicy {
@@ -272,7 +274,8 @@ const OPEN: Side = { verdict: 'yes', isolatedBy: [], allowedBy: [] };
 export function naiveEvaluate(cluster: NaiveCluster, from: NaiveEnd, to: NaiveEnd, port: number, protocol: string): NaiveVerdict {
   const egress = 'pod' in from ? side(cluster, from.pod, 'Egress', to, port, protocol, to) : OPEN;
   const ingress = 'pod' in to ? side(cluster, to.pod, 'Ingress', from, port, protocol, to) : OPEN;
-  const self = 'pod' in from && 'pod' in to && from.pod === to.pod;
+  // A pod always reaches itself; a workload's two replicas are different pods.
+  const self = 'pod' in from && 'pod' in to && from.pod === to.pod && from.pod.single !== false;
   return {
     allowed: self ? 'yes' : and3([egress.verdict, ingress.verdict]),
     egress: egress.verdict,

@@ -1,20 +1,49 @@
 /**
  * netpol-lens: the command-line face of the same core the language server uses.
  *   netpol-lens check <files or folders...> [--format text|json|sarif]
- * Exit status: 0 no errors, 1 errors found, 2 bad usage or unreadable input.
+ *   netpol-lens get | describe | traffic | matrix | plan <files or folders...> ...
+ * Exit status: 0 no errors (check) / answered (the others), 1 errors found (check),
+ * 2 bad usage, unreadable input, or something asked for that the files do not have.
  */
 import * as fs from 'fs';
 import { analyzeText } from '../core';
+import { describe } from './describe';
 import { collectYamlFiles, UsageError } from './files';
 import { FileResult, formatJson, formatSarif, formatText } from './format';
+import { get } from './get';
+import { matrix } from './matrix';
+import { plan } from './plan';
+import { traffic } from './traffic';
 
 const VERSION = '0.1.0';
 const USAGE = `usage: netpol-lens check <files or folders...> [--format text|json|sarif]
+       netpol-lens get <files or folders...> [-n NAMESPACE] [-A]
+       netpol-lens describe <files or folders...> [NAME] [-n NAMESPACE]
+       netpol-lens traffic <files or folders...> --from REF --to REF --port PORT[/PROTOCOL] [--json]
+       netpol-lens traffic <files or folders...> --batch FILE [--json]
+       netpol-lens matrix <files or folders...> [--port PORT[/PROTOCOL]] [--format text|json|md]
+       netpol-lens plan <files or folders...> [--format text|json]
 
-  check   report every NetworkPolicy problem the Kubernetes API server would reject,
-          and likely mistakes, in *.yaml / *.yml files (folders are searched recursively)
+  check     report every NetworkPolicy problem the Kubernetes API server would reject,
+            and likely mistakes, in *.yaml / *.yml files (folders are searched recursively)
+  get       the table \`kubectl get networkpolicy\` would print for the policies in the files
+            (a NAMESPACE column when they span several namespaces, or with -A)
+  describe  the text \`kubectl describe networkpolicy [NAME]\` would print (the last argument
+            is a policy name when it is not a file or folder)
+  traffic   whether a connection is allowed or blocked, and why: which policies isolate each
+            end, which rule allowed it or that none did. REF is namespace/pod (a Pod, or a
+            workload such as a Deployment for its pods; namespace defaults to "default") or
+            ip:ADDRESS; PORT is a number or a container port name; PROTOCOL defaults to TCP.
+            --batch FILE reads a JSON array of {"from","to","port","protocol"}
+  matrix    which pod reaches which, every pod against every pod, on one port (default 80/TCP)
+  plan      kubectl exec commands that verify the policies in a real cluster, with the
+            expected outcome of each (connects / times out) and the reason
 
-exit status: 0 no errors, 1 errors found, 2 bad usage or unreadable input`;
+Pods come from Pod manifests and from workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet,
+ReplicationController, Job, CronJob) in the same files; namespaces' labels from Namespace objects.
+
+exit status: 0 no errors (check) or answered (a blocked connection is an answer), 1 errors found
+(check), 2 bad usage, unreadable input, or an unknown policy, endpoint or port`;
 
 /** Files larger than this are reported and skipped, like the language server does. */
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -36,6 +65,11 @@ export function run(argv: readonly string[], io: Io, cwd = process.cwd()): numbe
   }
   try {
     if (command === 'check') return check(rest, io, cwd);
+    if (command === 'get') return get(rest, io);
+    if (command === 'describe') return describe(rest, io, cwd);
+    if (command === 'traffic') return traffic(rest, io, cwd);
+    if (command === 'matrix') return matrix(rest, io);
+    if (command === 'plan') return plan(rest, io);
     throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   } catch (err) {
     if (err instanceof UsageError) {

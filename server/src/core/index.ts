@@ -18,3 +18,13 @@ export type { PodInfo, NamespaceInfo, Inventory, ContainerPort } from './model/i
 export { matchesSelector, formatSelector } from './semantics/selector';
 export { parseCidr, formatCidr, addressCount } from './semantics/cidr';
 export { getHover } from './ide/hover';
+export { listPolicies, sortPolicies, effectivePolicyTypes, renderPolicyTable, describePolicy, describePolicies, findPolicies, describeByPrefix } from './ide/describe';
+export type { PolicyEntry } from './ide/describe';
+export { explainTraffic, renderTrafficText, computeMatrix, renderMatrixText, renderMatrixMarkdown, matrixJson, sortPods, podTitle, describePeer, describePort } from './ide/matrix';
+export type { TrafficExplanation, DirectionExplanation, AllowedBy, PolicyLocation, ReachabilityMatrix } from './ide/matrix';
+export { buildPlan, renderPlanText, EXPECT_CONNECTS, EXPECT_TIMES_OUT } from './ide/plan';
+export type { VerificationPlan, PlanSection, PlanCheck, CheckKind } from './ide/plan';
+export { alignTabs, escapeTerminal, DESCRIBE_TABS, TABLE_TABS } from './ide/tabwriter';
+export type { TabOptions } from './ide/tabwriter';
+export { lineLocator } from './ide/provenance';
+export type { Locate } from './ide/provenance';

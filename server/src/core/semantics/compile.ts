@@ -12,6 +12,7 @@ import type { AnalyzedPolicy } from '../analyze';
 import type { IPBlock, LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from '../model/types';
 import type { Span } from '../text';
 import { Cidr, parseCidr } from './cidr';
+import { asObject, asString, toPlain } from '../model/plain';
 
 export interface PolicyRef {
   readonly name: string;
@@ -92,8 +93,11 @@ export function compilePolicy(p: AnalyzedPolicy, file: string): CompiledPolicy |
   const v: NetworkPolicy = p.decoded?.value ?? {};
   const spans = p.decoded?.spans;
   const at = (path: string): Span => spans?.get(path)?.value ?? p.doc.node.span;
-  const namespace = v.metadata?.namespace || 'default';
-  const ref: PolicyRef = { name: v.metadata?.name ?? v.metadata?.generateName ?? '(unnamed)', namespace, file, span: p.doc.node.span };
+  // An object we could not decode (an unserved apiVersion) still has a name and namespace to show.
+  const rawMeta = p.decoded ? undefined : asObject(asObject(toPlain(p.doc.node))?.metadata);
+  const namespace = v.metadata?.namespace || asString(rawMeta?.namespace) || 'default';
+  const name = v.metadata?.name ?? v.metadata?.generateName ?? asString(rawMeta?.name) ?? asString(rawMeta?.generateName) ?? '(unnamed)';
+  const ref: PolicyRef = { name, namespace, file, span: p.doc.node.span };
   if (!p.valid || !p.decoded) return { ref, reason: 'the API server would reject this policy (see its errors), so it is not applied' };
   const spec = v.spec ?? {};
   const explicit = spec.policyTypes && spec.policyTypes.length > 0 ? spec.policyTypes : undefined;

@@ -21,7 +21,15 @@
 import type { Inventory, NamespaceInfo, PodInfo } from '../model/inventory';
 import { cidrContains } from './cidr';
 import type { CompiledPeer, CompiledPolicies, CompiledPolicy, CompiledPort, CompiledRule, PolicyRef, RejectedPolicy } from './compile';
-import { Labels, matchesSelector } from './selector';
+import { formatSelector, isEmptySelector, Labels, matchesSelector } from './selector';
+import type { LabelSelector } from '../model/types';
+
+/** Selectors that only look at kubernetes.io/metadata.name (or nothing) do not depend on unknown labels. */
+function isOnlyNameSelector(sel: LabelSelector): boolean {
+  if (isEmptySelector(sel)) return true;
+  const keys = [...Object.keys(sel.matchLabels ?? {}), ...(sel.matchExpressions ?? []).map((r) => r?.key)];
+  return keys.every((k) => k === 'kubernetes.io/metadata.name');
+}
 
 export interface World {
   readonly pods: readonly PodInfo[];
@@ -110,6 +118,9 @@ export function peerMatches(world: World, policy: CompiledPolicy, peer: Compiled
   if (other.kind === 'ip') return false;
   const pod = other.pod;
   const nsOk = peer.namespaceSelector ? matchesSelector(peer.namespaceSelector, namespaceLabels(world, pod.namespace)) : pod.namespace === policy.ref.namespace;
+  if (peer.namespaceSelector && !world.namespaces.get(pod.namespace)?.source && !isOnlyNameSelector(peer.namespaceSelector)) {
+    caveats?.add(`namespace ${pod.namespace} has no Namespace manifest in the workspace, so only its kubernetes.io/metadata.name label is known to namespaceSelector ${formatSelector(peer.namespaceSelector)}`);
+  }
   return nsOk && (!peer.podSelector || matchesSelector(peer.podSelector, pod.labels));
 }
 
@@ -159,7 +170,11 @@ export function evaluate(world: World, t: Traffic): Verdict {
   if (t.from.kind === 'pod') involved.add(t.from.pod.namespace);
   if (t.to.kind === 'pod') involved.add(t.to.pod.namespace);
   const notApplied = world.rejected.filter((r) => involved.has(r.ref.namespace));
-  const self = t.from.kind === 'pod' && t.to.kind === 'pod' && t.from.pod === t.to.pod;
+  // A pod can always reach itself. A workload stands for several pods: from it to itself means
+  // between two of its replicas, which policies do govern.
+  const same = t.from.kind === 'pod' && t.to.kind === 'pod' && t.from.pod === t.to.pod;
+  const self = same && t.from.kind === 'pod' && t.from.pod.kind === 'Pod';
+  if (same && !self && t.from.kind === 'pod') caveats.add(`${t.from.pod.namespace}/${t.from.pod.name} is a ${t.from.pod.kind}: this is the answer between two of its pods (each pod can always reach itself)`);
   const egress = direction(world, t, 'egress', caveats);
   const ingress = direction(world, t, 'ingress', caveats);
   if (t.from.kind === 'ip' && t.to.kind === 'ip') caveats.add('neither end is a pod in the workspace: NetworkPolicy does not apply');

@@ -1,0 +1,415 @@
+/**
+ * A verification plan: for each policy and each pod it selects, a few connections worth trying in
+ * the real cluster (one its rules allow, one they do not; for egress-isolated pods also an allowed
+ * and a blocked destination and DNS to kube-dns), each as the `kubectl exec` command to run and the
+ * outcome the engine expects, with the reason. Everything is chosen deterministically from the
+ * files (policies and pods sorted by namespace and name, rules in order).
+ */
+import type { PodInfo } from '../model/inventory';
+import type { CompiledPolicy, CompiledRule, RejectedPolicy } from '../semantics/compile';
+import { formatAddress } from '../semantics/cidr';
+import { Endpoint, evaluate, peerMatches, Traffic, World } from '../semantics/evaluate';
+import { matchesSelector } from '../semantics/selector';
+import { Locate, where } from './provenance';
+import { explainTraffic, podTitle, sortPods, TrafficExplanation } from './matrix';
+
+export const EXPECT_CONNECTS = 'connects';
+export const EXPECT_TIMES_OUT = 'times out (dropped by NetworkPolicy)';
+
+export type CheckKind = 'allowed source' | 'blocked source' | 'allowed destination' | 'blocked destination' | 'dns';
+
+export interface PlanCheck {
+  /** 1-based number in the plan. */
+  readonly id: number;
+  readonly kind: CheckKind;
+  readonly from: string;
+  readonly to: string;
+  readonly port: number;
+  readonly protocol: string;
+  readonly allowed: boolean;
+  readonly expect: string;
+  /** The command to run, and an alternative with another client. */
+  readonly command: string;
+  readonly alternative: string;
+  readonly why: string;
+}
+
+export interface PlanSection {
+  readonly policy: string;
+  readonly location: string;
+  readonly selects: readonly string[];
+  /** Checks listed under this policy (a check shared with an earlier section is referenced by id). */
+  readonly checks: readonly PlanCheck[];
+  readonly seeAlso: readonly number[];
+  readonly notes: readonly string[];
+}
+
+export interface VerificationPlan {
+  readonly sections: readonly PlanSection[];
+  readonly notApplied: readonly string[];
+  readonly checkCount: number;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const EXEC_RESOURCE: Partial<Record<PodInfo['kind'], string>> = {
+  Pod: '',
+  Deployment: 'deploy/',
+  StatefulSet: 'statefulset/',
+  DaemonSet: 'daemonset/',
+  ReplicaSet: 'replicaset/',
+  ReplicationController: 'rc/',
+  Job: 'job/',
+};
+
+/** What `kubectl exec` accepts for a pod of this endpoint; undefined when it accepts nothing (CronJob). */
+function execTarget(p: PodInfo): string | undefined {
+  const prefix = EXEC_RESOURCE[p.kind];
+  return prefix === undefined ? undefined : `${prefix}${p.name}`;
+}
+
+function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_./:=,@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The destination's address as a shell word: a known IP, or a lookup of the pod's IP. */
+function addressOf(e: Endpoint): string {
+  if (e.kind === 'ip') return e.bytes.length === 16 ? `[${formatAddress(e.bytes)}]` : formatAddress(e.bytes);
+  const pod = e.pod;
+  if (pod.ips.length > 0) return pod.ips[0].length === 16 ? `[${formatAddress(pod.ips[0])}]` : formatAddress(pod.ips[0]);
+  if (pod.kind === 'Pod') return `$(kubectl get pod -n ${shellQuote(pod.namespace)} ${shellQuote(pod.name)} -o jsonpath='{.status.podIP}')`;
+  const selector = Object.keys(pod.labels)
+    .sort(compareText)
+    .map((k) => `${k}=${pod.labels[k]}`)
+    .join(',');
+  if (!selector) return `<IP of a pod of ${pod.kind.toLowerCase()}/${pod.name}>`;
+  return `$(kubectl get pod -n ${shellQuote(pod.namespace)} -l ${shellQuote(selector)} -o jsonpath='{.items[0].status.podIP}')`;
+}
+
+function commands(src: PodInfo, dest: Endpoint, port: number, protocol: string, dns: boolean): { command: string; alternative: string } {
+  const exec = `kubectl exec -n ${shellQuote(src.namespace)} ${shellQuote(execTarget(src) ?? src.name)} --`;
+  const addr = addressOf(dest);
+  const bare = addr.startsWith('[') ? addr.slice(1, -1) : addr;
+  if (dns) return { command: `${exec} nslookup kubernetes.default.svc.cluster.local`, alternative: `${exec} nc -zuv -w 5 ${bare} ${port}` };
+  if (protocol === 'UDP') return { command: `${exec} nc -zuv -w 5 ${bare} ${port}`, alternative: `${exec} sh -c 'echo probe > /dev/udp/${bare}/${port}'` };
+  if (protocol === 'SCTP') return { command: `${exec} ncat --sctp -zv -w 5 ${bare} ${port}`, alternative: `${exec} socat -u - SCTP:${bare}:${port}` };
+  return { command: `${exec} curl -sS -m 5 http://${addr}:${port}`, alternative: `${exec} nc -zv -w 5 ${bare} ${port}` };
+}
+
+/** A short reason built from the explanation's facts. */
+function whyOf(x: TrafficExplanation): string {
+  const parts: string[] = [];
+  for (const dir of ['egress', 'ingress'] as const) {
+    const d = x[dir];
+    const end = dir === 'egress' ? x.from : x.to;
+    if (!d.inCluster) continue;
+    if (!d.isolated) {
+      parts.push(`${end} is not isolated for ${dir}`);
+      continue;
+    }
+    const by = d.isolatedBy.map((p) => p.policy).join(', ');
+    if (d.allowed) {
+      const m = d.allowedBy[0];
+      const what = m.peer ? ` (${dir === 'ingress' ? 'from' : 'to'} ${m.peer}${m.port ? `, port ${m.port}` : ''})` : m.port ? ` (port ${m.port})` : '';
+      parts.push(`${dir} of ${end} (isolated by ${by}) is allowed by ${m.namespace}/${m.policy} ${m.path}${what}`);
+    } else parts.push(`${end} is isolated for ${dir} by ${by} and no ${dir} rule allows ${dir === 'egress' ? x.to : x.from} on ${x.port}/${x.protocol}`);
+  }
+  if (x.self) parts.unshift('a pod can always reach itself');
+  return parts.join('; ');
+}
+
+/** A port a rule allows towards `dest`, or undefined when none applies to it. */
+function portFor(rule: CompiledRule, dest: Endpoint, fallback: { port: number; protocol: string }): { port: number; protocol: string } | undefined {
+  if (!rule.ports) return fallback;
+  for (const e of rule.ports) {
+    if (e.port === undefined) return { port: defaultPort(dest, e.protocol).port, protocol: e.protocol };
+    if (typeof e.port === 'number') return { port: e.port, protocol: e.protocol };
+    if (dest.kind === 'pod') {
+      const cp = dest.pod.ports.find((c) => c.name === e.port && c.protocol === e.protocol);
+      if (cp) return { port: cp.port, protocol: cp.protocol };
+    }
+  }
+  return undefined;
+}
+
+/** A port worth trying on a destination: its first container port (of the protocol), else 443 outside, 80 inside. */
+function defaultPort(dest: Endpoint, protocol?: string): { port: number; protocol: string } {
+  if (dest.kind === 'pod') {
+    const cp = dest.pod.ports.find((c) => (protocol ? c.protocol === protocol : c.protocol === 'TCP')) ?? (protocol ? undefined : dest.pod.ports[0]);
+    if (cp) return { port: cp.port, protocol: cp.protocol };
+    return { port: 80, protocol: protocol ?? 'TCP' };
+  }
+  return { port: 443, protocol: protocol ?? 'TCP' };
+}
+
+function ipEndpoint(bytes: readonly number[]): Endpoint {
+  return { kind: 'ip', bytes, text: formatAddress(bytes) };
+}
+
+/** Addresses inside an ipBlock (not in its except list) worth trying, first ones first. */
+function addressesIn(rule: CompiledRule): Endpoint[] {
+  const out: Endpoint[] = [];
+  for (const peer of rule.peers ?? []) {
+    const b = peer.ipBlock;
+    if (!b) continue;
+    const bits = b.cidr.network.length * 8;
+    const hostBits = bits - b.cidr.prefix;
+    const tries = hostBits === 0 ? [0] : [1, 2, 3, 10, 100].filter((k) => hostBits > 20 || k < 2 ** hostBits);
+    for (const k of tries) {
+      const bytes = [...b.cidr.network];
+      let carry = k;
+      for (let i = bytes.length - 1; i >= 0 && carry > 0; i--) {
+        const sum = bytes[i] + carry;
+        bytes[i] = sum & 0xff;
+        carry = sum >>> 8;
+      }
+      out.push(ipEndpoint(bytes));
+    }
+  }
+  return out;
+}
+
+/** A public address that answers HTTPS; used to show that other outside traffic is blocked. */
+const OUTSIDE_PROBE = [1, 1, 1, 1];
+
+const KUBE_DNS_LABEL = 'k8s-app';
+const KUBE_DNS_VALUE = 'kube-dns';
+
+/** Cluster DNS as most clusters run it: the coredns Deployment in kube-system, labelled k8s-app=kube-dns. */
+function assumedKubeDns(): PodInfo {
+  return {
+    namespace: 'kube-system',
+    name: 'coredns',
+    kind: 'Deployment',
+    labels: { [KUBE_DNS_LABEL]: KUBE_DNS_VALUE },
+    ports: [
+      { name: 'dns', port: 53, protocol: 'UDP' },
+      { name: 'dns-tcp', port: 53, protocol: 'TCP' },
+    ],
+    ips: [],
+    source: { file: '(assumed)', span: { start: 0, end: 0 } },
+    namespaceWritten: true,
+  };
+}
+
+export function buildPlan(world: World, opts: { readonly locate?: Locate } = {}): VerificationPlan {
+  const { locate } = opts;
+  const pods = sortPods(world.pods);
+  const sources = pods.filter((p) => execTarget(p) !== undefined);
+  const policies = [...world.policies].sort((a, b) => compareText(a.ref.namespace, b.ref.namespace) || compareText(a.ref.name, b.ref.name));
+  const kubeDns = pods.filter((p) => p.labels[KUBE_DNS_LABEL] === KUBE_DNS_VALUE);
+  const dnsTarget = kubeDns[0] ?? assumedKubeDns();
+
+  interface Draft {
+    readonly key: string;
+    readonly primary: boolean;
+    readonly check: Omit<PlanCheck, 'id'>;
+  }
+  const drafts: Draft[][] = [];
+  const sectionNotes: string[][] = [];
+  for (const policy of policies) {
+    const selected = pods.filter((p) => p.namespace === policy.ref.namespace && matchesSelector(policy.podSelector, p.labels));
+    const mine: Draft[] = [];
+    const notes: string[] = [];
+    const add: Add = (kind, src, dest, port, protocol, primary = true) => {
+      const t: Traffic = { from: { kind: 'pod', pod: src }, to: dest, port, protocol };
+      const x = explainTraffic(world, t, { locate });
+      const dns = kind === 'dns';
+      const check = {
+        kind,
+        from: x.from,
+        to: x.to,
+        port,
+        protocol,
+        allowed: x.allowed,
+        expect: x.allowed ? (dns ? `${EXPECT_CONNECTS} (the name resolves)` : EXPECT_CONNECTS) : EXPECT_TIMES_OUT,
+        ...commands(src, dest, port, protocol, dns),
+        why: whyOf(x),
+      };
+      mine.push({ key: `${x.from}|${x.to}|${port}|${protocol}`, primary, check });
+      return check;
+    };
+    if (selected.length === 0) notes.push("selects no pod in the given files: add the workloads' manifests to plan checks for it");
+    if (!policy.policyTypesWritten && policy.isolatesEgress && policy.ingress.length === 0) {
+      notes.push('policyTypes is not written, so the API server sets it to Ingress, Egress: this policy also isolates the selected pods for ingress, and admits nothing itself');
+    }
+    for (const target of selected) {
+      const targetEp: Endpoint = { kind: 'pod', pod: target };
+      if (policy.isolatesIngress) ingressChecks(world, policy, target, targetEp, sources, add, notes);
+      if (policy.isolatesEgress) egressChecks(world, policy, target, pods, dnsTarget, kubeDns.length === 0, add, notes);
+    }
+    drafts.push(mine);
+    sectionNotes.push([...new Set(notes)]);
+  }
+
+  // A check shown under several policies is listed once: under the first policy whose own rules
+  // call for it (else the first that asks for it), and referenced by number elsewhere.
+  const owner = new Map<string, number>();
+  for (const primary of [true, false]) {
+    drafts.forEach((list, si) => {
+      for (const d of list) if (d.primary === primary && !owner.has(d.key)) owner.set(d.key, si);
+    });
+  }
+  const ids = new Map<string, number>();
+  let next = 1;
+  drafts.forEach((list, si) => {
+    for (const d of list) if (owner.get(d.key) === si && !ids.has(d.key)) ids.set(d.key, next++);
+  });
+  const sections: PlanSection[] = policies.map((policy, si) => {
+    const checks: PlanCheck[] = [];
+    const seeAlso: number[] = [];
+    const listed = new Set<string>();
+    for (const d of drafts[si]) {
+      const id = ids.get(d.key)!;
+      if (owner.get(d.key) === si) {
+        if (!listed.has(d.key)) checks.push({ id, ...d.check });
+        listed.add(d.key);
+      } else if (!seeAlso.includes(id)) seeAlso.push(id);
+    }
+    return {
+      policy: `${policy.ref.namespace}/${policy.ref.name}`,
+      location: where(locate, policy.ref.file, policy.ref.span.start),
+      selects: pods.filter((p) => p.namespace === policy.ref.namespace && matchesSelector(policy.podSelector, p.labels)).map(podTitle),
+      checks,
+      seeAlso: seeAlso.sort((a, b) => a - b),
+      notes: sectionNotes[si],
+    };
+  });
+  const notApplied = world.rejected.map((r: RejectedPolicy) => `${r.ref.namespace}/${r.ref.name} (${where(locate, r.ref.file, r.ref.span.start)}): ${r.reason}`);
+  return { sections, notApplied, checkCount: next - 1 };
+}
+
+/**
+ * The world as seen by one pod's own end: only the policies that select it. Whether the pod's
+ * egress, or its ingress, allows a connection depends on nothing else, so the searches below ask
+ * this much smaller world their one-end questions (and evaluate stays the only judge).
+ */
+const scoped = new WeakMap<World, Map<PodInfo, World>>();
+function podWorld(world: World, pod: PodInfo): World {
+  let byPod = scoped.get(world);
+  if (!byPod) scoped.set(world, (byPod = new Map()));
+  let w = byPod.get(pod);
+  if (!w) byPod.set(pod, (w = { ...world, policies: world.policies.filter((p) => p.ref.namespace === pod.namespace && matchesSelector(p.podSelector, pod.labels)) }));
+  return w;
+}
+
+type Add = (kind: CheckKind, src: PodInfo, dest: Endpoint, port: number, protocol: string, primary?: boolean) => Omit<PlanCheck, 'id'>;
+
+function ingressChecks(world: World, policy: CompiledPolicy, target: PodInfo, targetEp: Endpoint, sources: readonly PodInfo[], add: Add, notes: string[]): void {
+  const others = sources.filter((s) => s !== target);
+  let probe = defaultPort(targetEp);
+  let found = false;
+  for (const rule of policy.ingress) {
+    const port = portFor(rule, targetEp, defaultPort(targetEp));
+    if (!port) continue;
+    const src = others.find((s) => !rule.peers || rule.peers.some((p) => peerMatches(world, policy, p, { kind: 'pod', pod: s })));
+    if (src) {
+      add('allowed source', src, targetEp, port.port, port.protocol);
+      probe = port;
+      found = true;
+      break;
+    }
+    if (rule.peers?.some((p) => p.ipBlock)) {
+      notes.push(`${rulePathOf('ingress', rule)} admits addresses (${rule.peers.filter((p) => p.ipBlock).map((p) => p.ipBlock!.cidrText).join(', ')}): test it from a host with such an address, not from a pod`);
+    }
+  }
+  if (!found) {
+    if (policy.ingress.length === 0) {
+      if (policy.policyTypesWritten || !policy.isolatesEgress) notes.push('has no ingress rules: on its own it admits nothing; what the selected pods accept comes from other policies');
+    }
+    else notes.push(`no pod in the given files matches its ingress rules' sources`);
+    // What still gets in, through other policies, is worth seeing.
+    const src = others.find((s) => {
+      const t: Traffic = { from: { kind: 'pod', pod: s }, to: targetEp, port: probe.port, protocol: probe.protocol };
+      return evaluate(podWorld(world, target), t).ingress.allowed && evaluate(podWorld(world, s), t).egress.allowed;
+    });
+    if (src) add('allowed source', src, targetEp, probe.port, probe.protocol, false);
+  }
+  const local = podWorld(world, target);
+  const blocked = others.find((s) => !evaluate(local, { from: { kind: 'pod', pod: s }, to: targetEp, port: probe.port, protocol: probe.protocol }).ingress.allowed);
+  if (blocked) add('blocked source', blocked, targetEp, probe.port, probe.protocol);
+  else notes.push(`every pod in the given files may reach ${podTitle(target)} on ${probe.port}/${probe.protocol}: no blocked source to try`);
+}
+
+function rulePathOf(dir: 'ingress' | 'egress', rule: CompiledRule): string {
+  return `spec.${dir}[${rule.index}]`;
+}
+
+function egressChecks(world: World, policy: CompiledPolicy, target: PodInfo, pods: readonly PodInfo[], dnsTarget: PodInfo, dnsAssumed: boolean, add: Add, notes: string[]): void {
+  if (execTarget(target) === undefined) {
+    notes.push(`${podTitle(target)} cannot be entered with kubectl exec: run the checks from one of its pods`);
+    return;
+  }
+  const others = pods.filter((p) => p !== target);
+  const local = podWorld(world, target);
+  // An allowed destination: the first one an egress rule allows (pods first, then addresses).
+  for (const rule of policy.egress) {
+    const candidates: Endpoint[] = [
+      ...others.filter((d) => !rule.peers || rule.peers.some((p) => peerMatches(world, policy, p, { kind: 'pod', pod: d }))).map((pod): Endpoint => ({ kind: 'pod', pod })),
+      ...addressesIn(rule),
+    ];
+    let done = false;
+    for (const dest of candidates) {
+      const port = portFor(rule, dest, defaultPort(dest));
+      if (!port) continue;
+      if (!evaluate(local, { from: { kind: 'pod', pod: target }, to: dest, port: port.port, protocol: port.protocol }).egress.allowed) continue;
+      add('allowed destination', target, dest, port.port, port.protocol);
+      done = true;
+      break;
+    }
+    if (done) break;
+  }
+  // A blocked destination: a pod its egress rules do not allow, else an outside address.
+  const blockedPod = others.find((d) => {
+    const dest: Endpoint = { kind: 'pod', pod: d };
+    const p = defaultPort(dest);
+    return !evaluate(local, { from: { kind: 'pod', pod: target }, to: dest, port: p.port, protocol: p.protocol }).egress.allowed;
+  });
+  const outside = ipEndpoint(OUTSIDE_PROBE);
+  if (blockedPod) {
+    const dest: Endpoint = { kind: 'pod', pod: blockedPod };
+    const p = defaultPort(dest);
+    add('blocked destination', target, dest, p.port, p.protocol);
+  }
+  if (!evaluate(local, { from: { kind: 'pod', pod: target }, to: outside, port: 443, protocol: 'TCP' }).egress.allowed) {
+    add('blocked destination', target, outside, 443, 'TCP');
+  }
+  // DNS: egress isolation blocks it unless a rule allows port 53 to kube-dns.
+  const dns = add('dns', target, { kind: 'pod', pod: dnsTarget }, 53, 'UDP');
+  if (dnsAssumed) notes.push(`DNS checks assume cluster DNS pods labelled ${KUBE_DNS_LABEL}=${KUBE_DNS_VALUE} in kube-system, with no NetworkPolicy there; add their manifests for an exact answer`);
+  if (!dns.allowed) {
+    notes.push(`DNS from ${podTitle(target)} is blocked: commands that use host names (curl http://some-name) fail with "Could not resolve host" before any connection is tried; use addresses, or allow UDP and TCP 53 to kube-dns`);
+  }
+}
+
+/** The plan as text, one section per policy. */
+export function renderPlanText(plan: VerificationPlan): string {
+  const out: string[] = [
+    `Verification plan: ${plan.checkCount} check${plan.checkCount === 1 ? '' : 's'} for ${plan.sections.length} polic${plan.sections.length === 1 ? 'y' : 'ies'}.`,
+    'Run each command against the cluster; the expected outcome follows from the policies in the given files.',
+    'NetworkPolicy drops packets, so a blocked TCP connection times out; "connection refused" means the policy let it',
+    'through and nothing listens on that port. The container needs curl or nc; if it has neither, run the command in an',
+    'ephemeral container sharing the pod\'s network: kubectl debug -n NS POD -it --image=nicolaka/netshoot -- COMMAND.',
+    'For UDP, nc -zuv reports success unless an ICMP error comes back, so a drop looks like success: prefer a real',
+    'client (nslookup for DNS).',
+  ];
+  for (const s of plan.sections) {
+    out.push('', `${s.policy} (${s.location})`);
+    out.push(`  selects: ${s.selects.length ? s.selects.join(', ') : '(no pod in the given files)'}`);
+    for (const c of s.checks) {
+      out.push(`  #${c.id} ${c.kind}: ${c.from} -> ${c.to} ${c.port}/${c.protocol}: expect ${c.expect}`);
+      out.push(`     ${c.command}`);
+      out.push(`     or: ${c.alternative}`);
+      out.push(`     why: ${c.why}`);
+    }
+    if (s.seeAlso.length) out.push(`  also checked by ${s.seeAlso.map((id) => `#${id}`).join(', ')}`);
+    for (const n of s.notes) out.push(`  note: ${n}`);
+  }
+  if (plan.notApplied.length) {
+    out.push('', 'Not applied (the API server would reject them; fix them first, see `netpol-lens check`):');
+    for (const n of plan.notApplied) out.push(`  ${n}`);
+  }
+  return out.join('\n') + '\n';
+}
