@@ -203,3 +203,22 @@ test('a workload file changed on disk updates the answers without a restart (did
     fs.rmSync(folder, { recursive: true, force: true });
   }
 });
+
+test('the describe and plan requests behind the editor commands answer kubectl-style text', async () => {
+  const folder = path.join(repoRoot(), 'test', 'fixtures', 'workspaces', 'lsp-seed');
+  const c = await startServer({ folder });
+  try {
+    const uri = pathToFileURL(path.join(folder, 'allow-frontend-to-backend.yaml')).href;
+    c.open(uri, fs.readFileSync(path.join(folder, 'allow-frontend-to-backend.yaml'), 'utf8'));
+    await c.diagnostics(uri);
+    const text = await c.connection.sendRequest<string>('netpolLens/describe', { uri, index: 0 });
+    assert.match(text, /^Name: {9}allow-frontend-to-backend$/m);
+    assert.match(text, /^ {2}PodSelector: {5}app=backend$/m);
+    assert.match(text, /^ {6}PodSelector: app=frontend$/m);
+    let plan = '';
+    for (const deadline = Date.now() + 5000; Date.now() < deadline && !plan.includes('frontend-pod'); ) plan = await c.connection.sendRequest<string>('netpolLens/plan', { uri });
+    assert.match(plan, /kubectl exec -n default frontend-pod/);
+  } finally {
+    await c.close();
+  }
+});

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'url';
 import { CodeActionKind, CodeLens, Connection, DidChangeConfigurationNotification, FileChangeType, Hover, InitializeResult, MarkupKind, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'url';
-import { getHover } from '../core';
+import { buildPlan, describePolicies, describePolicy, getHover, listPolicies, renderPlanText } from '../core';
 import { quickFixes, toLspDiagnostic, toRange } from './convert';
 import { WorkspaceIndex } from './workspaceIndex';
 import { runSafe } from './runSafe';
@@ -185,6 +185,29 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         range: toRange(doc, p.doc.anchor),
         command: { title: 'kubectl describe', command: 'netpolLens.describe', arguments: [doc.uri, i] },
       }));
+    }),
+  );
+
+  /** Makes sure an open document's latest text is what the workspace holds. */
+  function syncOpen(uri: string): void {
+    const doc = documents.get(uri);
+    if (doc) index.analyzeOpen(doc.uri, doc.version, doc.getText());
+  }
+
+  connection.onRequest('netpolLens/describe', (params: { uri: string; index?: number }, token) =>
+    runSafe(connection, 'describe', '', token, () => {
+      syncOpen(params.uri);
+      const entries = listPolicies(index.workspace()).filter((e) => e.file === params.uri);
+      if (entries.length === 0) return 'No NetworkPolicy in this file.\n';
+      const one = typeof params.index === 'number' ? entries[params.index] : undefined;
+      return one ? describePolicy(one) : describePolicies(entries);
+    }),
+  );
+
+  connection.onRequest('netpolLens/plan', (params: { uri?: string }, token) =>
+    runSafe(connection, 'plan', '', token, () => {
+      if (params.uri) syncOpen(params.uri);
+      return renderPlanText(buildPlan(index.workspace().world));
     }),
   );
 
