@@ -33,6 +33,12 @@ export interface Diagnostic {
 }
 
 export interface AnalyzedPolicy {
+  /**
+   * Offset of the text the policy's spans are relative to: 0 when the whole file was parsed at
+   * once, the start of its YAML document when documents are analysed one by one (incremental).
+   * Every span inside `doc` and `decoded` is relative to it; add it to get a file offset.
+   */
+  readonly base: number;
   readonly doc: PolicyDocument;
   readonly decoded: Decoded<NetworkPolicy> | undefined;
   /** Whether the API server would accept it (no error-level finding, before severity overrides). */
@@ -79,7 +85,7 @@ export function analyzeDocuments(text: string, docs: readonly YDocument[], setti
       if (first) for (const r of yamlRules) runRule(r, doc, text, raw);
       first = false;
       if (yaml.truncated) {
-        policies.push({ doc, decoded, valid: false });
+        policies.push({ base: 0, doc, decoded, valid: false });
         continue;
       }
       const found: { rule: Rule; finding: Finding }[] = [];
@@ -88,7 +94,7 @@ export function analyzeDocuments(text: string, docs: readonly YDocument[], setti
       const kept = decodeFailed ? found.filter((f) => !f.rule.meta.code.startsWith('NP2')) : found;
       raw.push(...kept);
       const yamlErrors = yaml.problems.length > 0;
-      policies.push({ doc, decoded, valid: !yamlErrors && !kept.some((f) => f.rule.meta.severity === 'error') });
+      policies.push({ base: 0, doc, decoded, valid: !yamlErrors && !kept.some((f) => f.rule.meta.severity === 'error') });
     }
   }
   return { diagnostics: finish(raw, settings), policies };

@@ -28,3 +28,5 @@ export { alignTabs, escapeTerminal, DESCRIBE_TABS, TABLE_TABS } from './ide/tabw
 export type { TabOptions } from './ide/tabwriter';
 export { lineLocator } from './ide/provenance';
 export type { Locate } from './ide/provenance';
+export { analyzeIncremental, newChunkCache, documentStarts } from './incremental';
+export type { ChunkCache } from './incremental';

@@ -94,8 +94,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
   });
 
+  /** How long each document's last analysis took: fast ones are analysed without debounce. */
+  const lastCost = new Map<string, number>();
+
   function validate(doc: TextDocument): void {
     const version = doc.version;
+    const started = Date.now();
     runSafe(connection, `analysing ${doc.uri}`, undefined, undefined, () => {
       if (!settings.enable) {
         void connection.sendDiagnostics({ uri: doc.uri, diagnostics: [] });
@@ -113,6 +117,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         return;
       }
       const analysis = index.analyzeOpen(doc.uri, version, text).analysis;
+      lastCost.set(doc.uri, Date.now() - started);
       // A newer edit arrived while we worked: its own analysis will publish.
       if (documents.get(doc.uri)?.version !== version) return;
       const diagnostics = analysis.diagnostics.map((d) => toLspDiagnostic(doc, d, docsUrl));
@@ -120,9 +125,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     });
   }
 
-  function schedule(doc: TextDocument, delay: number): void {
+  function schedule(doc: TextDocument, delay0: number): void {
     const old = timers.get(doc.uri);
     if (old) clearTimeout(old);
+    // Incremental analysis usually costs a few milliseconds: then answer on the next turn of the
+    // event loop (edits already queued still coalesce); slow documents keep the debounce.
+    const delay = delay0 > 0 && (lastCost.get(doc.uri) ?? Infinity) < 50 ? 1 : delay0;
     if (delay <= 0) {
       timers.delete(doc.uri);
       validate(doc);
@@ -147,6 +155,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
   documents.onDidClose((e) => {
     openedAt.delete(e.document.uri);
+    lastCost.delete(e.document.uri);
     index.closeOpen(e.document.uri);
     const t = timers.get(e.document.uri);
     if (t) clearTimeout(t);
@@ -182,7 +191,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       if (!doc || !settings.enable) return [];
       const fa = index.analyzeOpen(doc.uri, doc.version, doc.getText());
       return fa.analysis.policies.map((p, i) => ({
-        range: toRange(doc, p.doc.anchor),
+        range: toRange(doc, { start: p.base + p.doc.anchor.start, end: p.base + p.doc.anchor.end }),
         command: { title: 'kubectl describe', command: 'netpolLens.describe', arguments: [doc.uri, i] },
       }));
     }),

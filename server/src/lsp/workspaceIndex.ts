@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
-import { analyzeFile, buildWorkspace, FileAnalysis, Settings, Workspace } from '../core';
+import { analyzeFile, analyzeIncremental, buildWorkspace, ChunkCache, FileAnalysis, newChunkCache, Settings, Workspace } from '../core';
 
 export const MAX_SCAN_FILE_BYTES = 4 * 1024 * 1024;
 export const MAX_SCAN_FILES = 20000;
@@ -17,7 +17,7 @@ const RELEVANT = /^\s*kind:\s*["']?(NetworkPolicy|NetworkPolicyList|Namespace|Po
 
 export class WorkspaceIndex {
   private readonly disk = new Map<string, FileAnalysis>();
-  private readonly open = new Map<string, { version: number; analysis: FileAnalysis }>();
+  private readonly open = new Map<string, { version: number; analysis: FileAnalysis; cache: ChunkCache }>();
   private cached: Workspace | undefined;
 
   constructor(private settings: Settings, private readonly log: (msg: string) => void) {}
@@ -25,15 +25,20 @@ export class WorkspaceIndex {
   setSettings(settings: Settings): void {
     this.settings = settings;
     this.open.clear();
+    for (const uri of [...this.disk.keys()]) this.refreshFile(uri);
     this.cached = undefined;
   }
 
-  /** The analysis of an open document at this version (computed once per version). */
+  /**
+   * The analysis of an open document at this version: computed once per version, and
+   * incrementally (only the YAML documents whose text changed are analysed again).
+   */
   analyzeOpen(uri: string, version: number, text: string): FileAnalysis {
     const hit = this.open.get(uri);
     if (hit && hit.version === version) return hit.analysis;
-    const analysis = analyzeFile({ file: uri, text }, this.settings);
-    this.open.set(uri, { version, analysis });
+    const cache = hit?.cache ?? newChunkCache();
+    const analysis = analyzeIncremental(uri, text, this.settings, cache);
+    this.open.set(uri, { version, analysis, cache });
     this.cached = undefined;
     return analysis;
   }

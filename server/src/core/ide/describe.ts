@@ -34,7 +34,7 @@ export function listPolicies(ws: Workspace): PolicyEntry[] {
         name: value.metadata?.name ?? value.metadata?.generateName ?? '(unnamed)',
         namespace: value.metadata?.namespace || 'default',
         file: f.file,
-        offset: p.doc.node.span.start,
+        offset: p.base + p.doc.node.span.start,
         valid: p.valid,
         value,
       });

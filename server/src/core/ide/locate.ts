@@ -7,6 +7,7 @@ export interface Located {
   readonly index: number;
   /** Deepest field path whose key or value contains the offset ('' for the object itself). */
   readonly path: string;
+  /** The key or value under the cursor, as a file offset span. */
   readonly span: Span;
 }
 
@@ -14,10 +15,11 @@ function contains(s: Span, offset: number): boolean {
   return offset >= s.start && offset <= s.end;
 }
 
-export function locate(policies: readonly AnalyzedPolicy[], offset: number): Located | undefined {
-  const index = policies.findIndex((p) => contains(p.doc.node.span, offset));
+export function locate(policies: readonly AnalyzedPolicy[], fileOffset: number): Located | undefined {
+  const index = policies.findIndex((p) => contains(p.doc.node.span, fileOffset - p.base));
   if (index < 0) return undefined;
   const policy = policies[index];
+  const offset = fileOffset - policy.base;
   let best = '';
   let bestSpan: Span = policy.doc.node.span;
   let bestSize = Infinity;
@@ -34,5 +36,5 @@ export function locate(policies: readonly AnalyzedPolicy[], offset: number): Loc
       }
     }
   }
-  return { policy, index, path: best, span: bestSpan };
+  return { policy, index, path: best, span: { start: bestSpan.start + policy.base, end: bestSpan.end + policy.base } };
 }

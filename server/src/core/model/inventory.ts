@@ -6,6 +6,7 @@
  * status.podIPs when present (as in `kubectl get pods -o yaml`).
  */
 import type { Span } from '../text';
+import { getEntry } from '../syntax/tree';
 import type { YDocument, YNode } from '../syntax/tree';
 import { parseIPSloppy } from '../semantics/cidr';
 import { asArray, asLabels, asObject, asString, Plain, toPlain } from './plain';
@@ -90,8 +91,12 @@ function podIPs(status: { [k: string]: Plain } | undefined): number[][] {
   return out;
 }
 
+const INVENTORY_KINDS = new Set(['List', 'Namespace', 'Pod', ...Object.keys(WORKLOADS)]);
+
 function fromObject(node: YNode, file: string, pods: PodInfo[], namespaces: NamespaceInfo[]): void {
   if (node.kind !== 'map') return;
+  const kindNode = getEntry(node, 'kind')?.value;
+  if (kindNode?.kind !== 'scalar' || kindNode.value.type !== 'string' || !INVENTORY_KINDS.has(kindNode.value.value)) return;
   const obj = asObject(toPlain(node));
   if (!obj) return;
   const kind = asString(obj.kind);

@@ -92,12 +92,13 @@ function compileIPBlock(b: IPBlock): CompiledIPBlock | undefined {
 export function compilePolicy(p: AnalyzedPolicy, file: string): CompiledPolicy | RejectedPolicy {
   const v: NetworkPolicy = p.decoded?.value ?? {};
   const spans = p.decoded?.spans;
-  const at = (path: string): Span => spans?.get(path)?.value ?? p.doc.node.span;
+  const shift = (sp: Span): Span => (p.base ? { start: sp.start + p.base, end: sp.end + p.base } : sp);
+  const at = (path: string): Span => shift(spans?.get(path)?.value ?? p.doc.node.span);
   // An object we could not decode (an unserved apiVersion) still has a name and namespace to show.
   const rawMeta = p.decoded ? undefined : asObject(asObject(toPlain(p.doc.node))?.metadata);
   const namespace = v.metadata?.namespace || asString(rawMeta?.namespace) || 'default';
   const name = v.metadata?.name ?? v.metadata?.generateName ?? asString(rawMeta?.name) ?? asString(rawMeta?.generateName) ?? '(unnamed)';
-  const ref: PolicyRef = { name, namespace, file, span: p.doc.node.span };
+  const ref: PolicyRef = { name, namespace, file, span: shift(p.doc.node.span) };
   if (!p.valid || !p.decoded) return { ref, reason: 'the API server would reject this policy (see its errors), so it is not applied' };
   const spec = v.spec ?? {};
   const explicit = spec.policyTypes && spec.policyTypes.length > 0 ? spec.policyTypes : undefined;
