@@ -8,7 +8,7 @@ import type { Span } from '../text';
 import type { PodInfo } from '../model/inventory';
 import { addressCount, formatCidr, parseCidr } from '../semantics/cidr';
 import { compilePolicy, CompiledPeer, CompiledPolicy, CompiledRule, RejectedPolicy } from '../semantics/compile';
-import { Endpoint, evaluate, peerMatches, World } from '../semantics/evaluate';
+import { Endpoint, evaluate, peerMatches, policiesSelecting, World } from '../semantics/evaluate';
 import { formatSelector, isEmptySelector, matchesSelector } from '../semantics/selector';
 import { locate } from './locate';
 
@@ -92,23 +92,33 @@ export function dnsAllowed(world: World, pod: PodInfo): boolean {
   return dns.some((d) => evaluate(world, { from: { kind: 'pod', pod }, to: { kind: 'pod', pod: d }, port: 53, protocol: 'UDP' }).egress.allowed);
 }
 
+function signature(p: PodInfo): string {
+  return JSON.stringify([p.namespace, Object.entries(p.labels).sort(), p.ports, p.ips]);
+}
+
 function reachability(world: World, pod: PodInfo): string[] {
   const lines: string[] = [];
   const inbound: string[] = [];
   const blockedIn: string[] = [];
   const outbound: string[] = [];
   const blockedOut: string[] = [];
+  // Pods no selector or port can tell apart (same namespace, labels, ports, IPs) get one answer.
+  const answers = new Map<string, { inPorts: string[]; outPorts: string[] }>();
   for (const other of world.pods) {
     if (other === pod) continue;
-    const inPorts = allowedPorts(world, { kind: 'pod', pod: other }, pod);
-    if (inPorts.length) inbound.push(`${podName(other)} → ${inPorts.join(', ')}`);
+    const key = signature(other);
+    let a = answers.get(key);
+    if (!a) {
+      a = { inPorts: allowedPorts(world, { kind: 'pod', pod: other }, pod), outPorts: allowedPorts(world, { kind: 'pod', pod }, other) };
+      answers.set(key, a);
+    }
+    if (a.inPorts.length) inbound.push(`${podName(other)} → ${a.inPorts.join(', ')}`);
     else blockedIn.push(podName(other));
-    const outPorts = allowedPorts(world, { kind: 'pod', pod }, other);
-    if (outPorts.length) outbound.push(`${podName(other)} on ${outPorts.join(', ')}`);
+    if (a.outPorts.length) outbound.push(`${podName(other)} on ${a.outPorts.join(', ')}`);
     else blockedOut.push(podName(other));
   }
-  const inIsolated = world.policies.filter((p) => p.isolatesIngress && p.ref.namespace === pod.namespace && matchesSelector(p.podSelector, pod.labels));
-  const egIsolated = world.policies.filter((p) => p.isolatesEgress && p.ref.namespace === pod.namespace && matchesSelector(p.podSelector, pod.labels));
+  const inIsolated = policiesSelecting(world, pod, 'ingress');
+  const egIsolated = policiesSelecting(world, pod, 'egress');
   lines.push(`**${code(podName(pod))}**`);
   lines.push(`- ingress: ${inIsolated.length ? `isolated by ${list(inIsolated.map((p) => p.ref.name))}` : 'not isolated: every source may connect'}`);
   if (inIsolated.length) {

@@ -36,6 +36,8 @@ export interface World {
   readonly namespaces: ReadonlyMap<string, NamespaceInfo>;
   readonly policies: readonly CompiledPolicy[];
   readonly rejected: readonly RejectedPolicy[];
+  /** For each pod of `pods`, the policies selecting it per direction (computed once per world). */
+  readonly selecting: ReadonlyMap<PodInfo, { readonly ingress: readonly CompiledPolicy[]; readonly egress: readonly CompiledPolicy[] }>;
 }
 
 export type Endpoint =
@@ -86,7 +88,18 @@ export function buildWorld(inventory: Inventory, compiled: CompiledPolicies): Wo
   };
   for (const p of inventory.pods) implicit(p.namespace);
   for (const p of compiled.policies) implicit(p.ref.namespace);
-  return { pods: inventory.pods, namespaces, policies: compiled.policies, rejected: compiled.rejected };
+  const byNamespace = new Map<string, CompiledPolicy[]>();
+  for (const p of compiled.policies) {
+    const list = byNamespace.get(p.ref.namespace);
+    if (list) list.push(p);
+    else byNamespace.set(p.ref.namespace, [p]);
+  }
+  const selecting = new Map<PodInfo, { ingress: CompiledPolicy[]; egress: CompiledPolicy[] }>();
+  for (const pod of inventory.pods) {
+    const mine = (byNamespace.get(pod.namespace) ?? []).filter((p) => matchesSelector(p.podSelector, pod.labels));
+    selecting.set(pod, { ingress: mine.filter((p) => p.isolatesIngress), egress: mine.filter((p) => p.isolatesEgress) });
+  }
+  return { pods: inventory.pods, namespaces, policies: compiled.policies, rejected: compiled.rejected, selecting };
 }
 
 export function namespaceLabels(world: World, ns: string): Labels {
@@ -94,7 +107,9 @@ export function namespaceLabels(world: World, ns: string): Labels {
 }
 
 /** Policies in the pod's namespace that select it, for one direction. */
-export function policiesSelecting(world: World, pod: PodInfo, direction: 'ingress' | 'egress'): CompiledPolicy[] {
+export function policiesSelecting(world: World, pod: PodInfo, direction: 'ingress' | 'egress'): readonly CompiledPolicy[] {
+  const known = world.selecting.get(pod);
+  if (known) return known[direction];
   return world.policies.filter((p) => p.ref.namespace === pod.namespace && (direction === 'ingress' ? p.isolatesIngress : p.isolatesEgress) && matchesSelector(p.podSelector, pod.labels));
 }
 

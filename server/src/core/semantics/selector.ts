@@ -12,26 +12,29 @@ import type { LabelSelector } from '../model/types';
 
 export type Labels = Readonly<Record<string, string>>;
 
+const has = (o: Labels, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
 export function matchesSelector(sel: LabelSelector, labels: Labels): boolean {
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) {
-    if (!Object.prototype.hasOwnProperty.call(labels, k) || labels[k] !== v) return false;
-  }
-  for (const req of sel.matchExpressions ?? []) {
+  const ml = sel.matchLabels;
+  if (ml) for (const k in ml) if (has(ml, k) && (!has(labels, k) || labels[k] !== ml[k])) return false;
+  const exprs = sel.matchExpressions;
+  if (!exprs) return true;
+  for (const req of exprs) {
     const key = req?.key ?? '';
-    const has = Object.prototype.hasOwnProperty.call(labels, key);
+    const present = has(labels, key);
     const values = req?.values ?? [];
     switch (req?.operator) {
       case 'In':
-        if (!has || !values.includes(labels[key])) return false;
+        if (!present || !values.includes(labels[key])) return false;
         break;
       case 'NotIn':
-        if (has && values.includes(labels[key])) return false;
+        if (present && values.includes(labels[key])) return false;
         break;
       case 'Exists':
-        if (!has) return false;
+        if (!present) return false;
         break;
       case 'DoesNotExist':
-        if (has) return false;
+        if (present) return false;
         break;
       default:
         return false;
