@@ -1,10 +1,11 @@
 /**
  * The VS Code side: starts the language server over IPC for YAML files, gives it a log channel
- * and a watcher for the workspace's YAML files, and turns the server's describe / plan answers
- * into read-only documents. It runs nothing from the workspace; all analysis is in the server.
+ * and a watcher for the workspace's YAML files, turns the server's describe / plan answers into
+ * read-only documents, and applies the template edits the server computes (Insert NetworkPolicy
+ * template). It runs nothing from the workspace; all analysis is in the server.
  */
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind, WorkspaceEdit as LspWorkspaceEdit } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
 
@@ -18,6 +19,59 @@ function activeYamlUri(arg: unknown): string | undefined {
   if (typeof arg === 'string') return arg;
   const editor = vscode.window.activeTextEditor;
   return editor && editor.document.languageId === 'yaml' ? editor.document.uri.toString() : undefined;
+}
+
+interface TemplateSummary {
+  readonly id: string;
+  readonly label: string;
+  readonly description: string;
+}
+
+/**
+ * Inserts a NetworkPolicy template into the active editor as a new YAML document after the one
+ * holding the cursor: the template is picked from a QuickPick (or given as the argument, its id or
+ * label), the server computes the edit from the editor's text, and the client applies it and
+ * selects the new document's first line.
+ */
+async function insertTemplate(template: unknown): Promise<boolean> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || !client) return false;
+  const templates = await client.sendRequest<TemplateSummary[]>('netpolLens/templates', {});
+  let chosen = typeof template === 'string' ? templates.find((t) => t.id === template || t.label === template) : undefined;
+  if (!chosen) {
+    const pick = await vscode.window.showQuickPick(
+      templates.map((t) => ({ label: t.label, detail: t.description, template: t })),
+      { placeHolder: 'NetworkPolicy template to insert as a new YAML document', matchOnDetail: true },
+    );
+    if (!pick) return false;
+    chosen = pick.template;
+  }
+  const doc = editor.document;
+  const version = doc.version;
+  const position = editor.selection.active;
+  const lspEdit = await client.sendRequest<LspWorkspaceEdit | null>('netpolLens/insertTemplate', {
+    uri: doc.uri.toString(),
+    position: { line: position.line, character: position.character },
+    template: chosen.id,
+    text: doc.getText(),
+  });
+  if (!lspEdit) return false;
+  if (doc.version !== version) {
+    void vscode.window.showWarningMessage('NetworkPolicy Lens: the document changed while the template was prepared; run the command again.');
+    return false;
+  }
+  const edit = await client.protocol2CodeConverter.asWorkspaceEdit(lspEdit);
+  const inserted = edit.get(doc.uri)[0];
+  if (!(await vscode.workspace.applyEdit(edit))) return false;
+  if (inserted && vscode.window.activeTextEditor?.document === doc) {
+    const start = doc.offsetAt(inserted.range.start);
+    const bodyStart = start + (/^(?:\r?\n)?(?:---\r?\n)?/.exec(inserted.newText)?.[0].length ?? 0);
+    const first = doc.positionAt(bodyStart);
+    const end = doc.positionAt(start + inserted.newText.length);
+    editor.selection = new vscode.Selection(first, first);
+    editor.revealRange(new vscode.Range(first, end), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+  return true;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -53,6 +107,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const text = await client.sendRequest<string>('netpolLens/plan', { uri: target });
       await showText('NetworkPolicy verification plan', text);
     }),
+    vscode.commands.registerCommand('netpolLens.insertTemplate', (template?: unknown) => insertTemplate(template)),
   );
   await client.start();
 }

@@ -12,7 +12,11 @@ import { fixtureRoot, listFiles, repoRoot } from '../harness/files';
 import { parseFixture } from '../harness/fixture';
 
 const root = repoRoot();
-const fixtures = listFiles(path.join(fixtureRoot(), 'diagnostics'), /\.ya?ml$/).map((f) => parseFixture(fs.readFileSync(f, 'utf8')));
+// Annotations of both fixture kinds: single files (diagnostics/) and workspaces (workspace-diagnostics/<case>/).
+const fixtures = [
+  ...listFiles(path.join(fixtureRoot(), 'diagnostics'), /\.ya?ml$/),
+  ...listFiles(path.join(fixtureRoot(), 'workspace-diagnostics'), /\.ya?ml$/),
+].map((f) => parseFixture(fs.readFileSync(f, 'utf8')));
 const annotations = fixtures.flatMap((f) => f.expectations);
 
 test('codes and slugs are unique, well-formed and banded', () => {

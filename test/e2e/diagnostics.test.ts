@@ -4,7 +4,7 @@
  */
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { activateExtension, describeDiagnostics, findKeyValue, netpolDiagnostics, openFixture, replaceText, resetEditors, waitFor } from './helpers';
+import { activateExtension, describeDiagnostics, findKeyValue, netpolDiagnostics, netpolProblems, openFixture, replaceText, resetEditors, waitFor } from './helpers';
 
 /** Generous: the first analysis also pays for starting the server process. */
 const DIAGNOSTICS_TIMEOUT_MS = 20_000;
@@ -41,9 +41,9 @@ suite('diagnostics', () => {
     assert.strictEqual(np204.severity, vscode.DiagnosticSeverity.Error);
     assert.match(np204.message, /spec\.ingress\[0\]\.ports\[0\]\.endPort/);
     assert.deepStrictEqual(
-      netpolDiagnostics(doc.uri).map((d) => d.message),
+      netpolProblems(doc.uri).map((d) => d.message),
       [np204.message],
-      'the fixture should have exactly one netpol problem',
+      'the fixture should have exactly one netpol error or warning',
     );
 
     const versionBefore = doc.version;
@@ -52,7 +52,7 @@ suite('diagnostics', () => {
     assert.ok(doc.version > versionBefore, 'the edit should create a new document version');
 
     await waitFor(
-      () => netpolDiagnostics(doc.uri).length === 0,
+      () => netpolProblems(doc.uri).length === 0,
       DIAGNOSTICS_TIMEOUT_MS,
       () => `the netpol diagnostics to go away after the fix; have: ${describeDiagnostics(doc.uri)}`,
     );

@@ -107,6 +107,11 @@ export function netpolDiagnostics(uri: vscode.Uri, code?: string): vscode.Diagno
   return vscode.languages.getDiagnostics(uri).filter((d) => d.source === NETPOL_SOURCE && (code === undefined || diagnosticCode(d) === code));
 }
 
+/** The netpol errors and warnings for `uri` (information-level notes, such as NP406, left out). */
+export function netpolProblems(uri: vscode.Uri): vscode.Diagnostic[] {
+  return netpolDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error || d.severity === vscode.DiagnosticSeverity.Warning);
+}
+
 /** A one-line summary of all diagnostics for `uri` (every source), for assertion messages. */
 export function describeDiagnostics(uri: vscode.Uri): string {
   const all = vscode.languages.getDiagnostics(uri);

@@ -18,6 +18,9 @@ import {
   ExitNotification,
   ConfigurationRequest,
   RegistrationRequest,
+  LogMessageNotification,
+  LogMessageParams,
+  TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
 import { StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
 import { repoRoot } from '../harness/files';
@@ -30,6 +33,12 @@ export interface TestClient {
   diagnostics(uri: string, accept?: (p: PublishDiagnosticsParams) => boolean, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
   open(uri: string, text: string, version?: number): void;
   change(uri: string, version: number, text: string): void;
+  /** Sends incremental (ranged) content changes, applied in order, as an editor does while typing. */
+  changeRanges(uri: string, version: number, changes: readonly TextDocumentContentChangeEvent[]): void;
+  /** Every publishDiagnostics received so far, in arrival order (never consumed by diagnostics()). */
+  readonly history: readonly PublishDiagnosticsParams[];
+  /** Every window/logMessage received so far, in arrival order. */
+  readonly logs: readonly LogMessageParams[];
   close(): Promise<void>;
 }
 
@@ -47,9 +56,12 @@ export async function startServer(options: StartOptions = {}): Promise<TestClien
   child.stderr!.on('data', (d) => stderr.push(String(d)));
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const published: PublishDiagnosticsParams[] = [];
+  const history: PublishDiagnosticsParams[] = [];
+  const logs: LogMessageParams[] = [];
   const waiters: { uri: string; accept: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
     published.push(p);
+    history.push(p);
     for (let i = waiters.length - 1; i >= 0; i--) {
       if (waiters[i].uri === p.uri && waiters[i].accept(p)) {
         waiters[i].resolve(p);
@@ -59,7 +71,9 @@ export async function startServer(options: StartOptions = {}): Promise<TestClien
   });
   connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => options.settings ?? {}));
   connection.onRequest(RegistrationRequest.type, () => undefined);
-  connection.onNotification('window/logMessage', () => undefined);
+  connection.onNotification(LogMessageNotification.type, (p) => {
+    logs.push(p);
+  });
   connection.listen();
   await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
@@ -72,6 +86,8 @@ export async function startServer(options: StartOptions = {}): Promise<TestClien
     connection,
     process: child,
     stderr,
+    history,
+    logs,
     diagnostics(uri, accept = () => true, timeoutMs = 10000) {
       const hit = published.find((p) => p.uri === uri && accept(p));
       if (hit) {
@@ -88,6 +104,9 @@ export async function startServer(options: StartOptions = {}): Promise<TestClien
     },
     change(uri, version, text) {
       connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text }] });
+    },
+    changeRanges(uri, version, changes) {
+      connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [...changes] });
     },
     async close() {
       try {

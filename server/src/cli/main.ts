@@ -6,7 +6,9 @@
  * 2 bad usage, unreadable input, or something asked for that the files do not have.
  */
 import * as fs from 'fs';
-import { analyzeText } from '../core';
+import * as path from 'path';
+import { analyzeFile, buildWorkspace, withWorkspaceDiagnostics } from '../core';
+import type { FileAnalysis } from '../core';
 import { describe } from './describe';
 import { collectYamlFiles, UsageError } from './files';
 import { FileResult, formatJson, formatSarif, formatText } from './format';
@@ -95,8 +97,10 @@ function check(args: readonly string[], io: Io, cwd: string): number {
   }
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not ${JSON.stringify(format)}`);
   if (inputs.length === 0) throw new UsageError('check needs at least one file or folder');
-  const files = collectYamlFiles(inputs);
+  // A file named twice (a folder and a file in it) is one file of the workspace.
+  const files = [...new Map(collectYamlFiles(inputs).map((f) => [path.resolve(f), f])).values()];
   const results: FileResult[] = [];
+  const loaded: { file: string; text: string; analysis: FileAnalysis }[] = [];
   let unreadable = false;
   for (const file of files) {
     let text: string;
@@ -113,8 +117,11 @@ function check(args: readonly string[], io: Io, cwd: string): number {
       unreadable = true;
       continue;
     }
-    results.push({ file, text, diagnostics: analyzeText(text).diagnostics });
+    loaded.push({ file, text, analysis: analyzeFile({ file, text }) });
   }
+  // Workspace findings (NP4xx) need every file: build the workspace of all of them, then report per file.
+  const workspace = buildWorkspace(loaded.map((l) => l.analysis));
+  for (const l of loaded) results.push({ file: l.file, text: l.text, diagnostics: withWorkspaceDiagnostics(l.analysis.analysis.diagnostics, workspace, l.file, { text: l.text }) });
   if (format === 'json') io.stdout(formatJson(results));
   else if (format === 'sarif') io.stdout(formatSarif(results, VERSION, cwd));
   else io.stdout(formatText(results));

@@ -13,6 +13,7 @@ import type { NetworkPolicy } from './model/types';
 import type { Span } from './text';
 import { RULES } from './rules/catalog';
 import type { Finding, Fix, PolicyDocument, Rule, Severity } from './rules/rule';
+import { parseSuppressions } from './suppress';
 
 export type SeveritySetting = Severity | 'off';
 
@@ -97,22 +98,28 @@ export function analyzeDocuments(text: string, docs: readonly YDocument[], setti
       policies.push({ base: 0, doc, decoded, valid: !yamlErrors && !kept.some((f) => f.rule.meta.severity === 'error') });
     }
   }
-  return { diagnostics: finish(raw, settings), policies };
+  return { diagnostics: finish(raw, settings, text), policies };
 }
 
-function finish(raw: { rule: Rule; finding: Finding }[], settings: Settings): Diagnostic[] {
+/**
+ * Findings to diagnostics: the user's severity settings, the text's disable comments
+ * (suppress.ts), de-duplication, and source order.
+ */
+function finish(raw: { rule: Rule; finding: Finding }[], settings: Settings, text: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
+  const suppressions = parseSuppressions(text);
   for (const { rule, finding } of raw) {
     const override = settings.severity?.[rule.meta.code];
     if (override === 'off') continue;
+    if (suppressions?.isSuppressed(rule.meta.code, finding.span.start)) continue;
     const key = `${rule.meta.code}|${finding.span.start}|${finding.span.end}|${finding.path ?? ''}|${finding.message}`;
     if (seen.has(key)) continue; // The API server de-duplicates identical errors too.
     seen.add(key);
     out.push({
       code: rule.meta.code,
       slug: rule.meta.slug,
-      severity: override ?? rule.meta.severity,
+      severity: override ?? finding.severity ?? rule.meta.severity,
       message: finding.message,
       span: finding.span,
       path: finding.path,

@@ -9,10 +9,11 @@ import { pathToFileURL } from 'url';
 import { CodeActionKind, CodeLens, Connection, DidChangeConfigurationNotification, FileChangeType, Hover, InitializeResult, MarkupKind, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'url';
-import { buildPlan, describePolicies, describePolicy, getHover, listPolicies, renderPlanText } from '../core';
+import { buildPlan, describePolicies, describePolicy, getHover, listPolicies, renderPlanText, withWorkspaceDiagnostics } from '../core';
 import { quickFixes, toLspDiagnostic, toRange } from './convert';
 import { WorkspaceIndex } from './workspaceIndex';
 import { runSafe } from './runSafe';
+import { startAuthoring } from './authoring';
 import { DEFAULT_SETTINGS, readSettings, ServerSettings } from './settings';
 
 export interface ServerOptions {
@@ -34,6 +35,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let folders: string[] = [];
 
   const docsUrl = (code: string, slug: string): string => `${docsBase}${code}-${slug}.md`;
+  const authoring = startAuthoring(connection, { documents, world: (uri) => (syncOpen(uri), index.workspace().world) });
 
   connection.onInitialize((params): InitializeResult => {
     const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
@@ -49,12 +51,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       }
     });
     return {
-      capabilities: {
+      capabilities: authoring.capabilities({
         textDocumentSync: TextDocumentSyncKind.Incremental,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         hoverProvider: true,
         codeLensProvider: { resolveProvider: false },
-      },
+      }),
       serverInfo: { name: 'netpol-lens-server', version: '0.1.0' },
     };
   });
@@ -97,7 +99,20 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   /** How long each document's last analysis took: fast ones are analysed without debounce. */
   const lastCost = new Map<string, number>();
 
-  function validate(doc: TextDocument): void {
+  /** Pending workspace passes (NP4xx, and NP302 less what other policies allow), per document. */
+  const workspaceTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** How long a workspace pass waits after the last edit: it rebuilds the world, so not per keystroke. */
+  const WORKSPACE_DELAY_MS = 300;
+
+  function tooLarge(text: string): boolean {
+    return text.length > MAX_DOCUMENT_CHARS;
+  }
+
+  /**
+   * Two phases: the file's own findings are published at once (incremental, cheap); the
+   * workspace's findings for it follow once typing pauses, for the same version if still current.
+   */
+  function validate(doc: TextDocument, workspaceDelay = WORKSPACE_DELAY_MS): void {
     const version = doc.version;
     const started = Date.now();
     runSafe(connection, `analysing ${doc.uri}`, undefined, undefined, () => {
@@ -106,22 +121,32 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         return;
       }
       const text = doc.getText();
-      if (text.length > MAX_DOCUMENT_CHARS) {
-        if (/\bkind:\s*["']?NetworkPolicy\b/.test(text.slice(0, 1 << 20))) {
-          void connection.sendDiagnostics({
-            uri: doc.uri,
-            version,
-            diagnostics: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 3, source: 'netpol', message: `This file has ${text.length} characters, over the ${MAX_DOCUMENT_CHARS} NetworkPolicy Lens analyses in the editor; run netpol-lens check on it instead.` }],
-          });
-        }
+      if (tooLarge(text)) {
+        // Always publish, so diagnostics of a smaller earlier version do not linger.
+        const big = /\bkind:\s*["']?NetworkPolicy\b/.test(text.slice(0, 1 << 20));
+        void connection.sendDiagnostics({
+          uri: doc.uri,
+          version,
+          diagnostics: big ? [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 3, source: 'netpol', message: `This file has ${text.length} characters, over the ${MAX_DOCUMENT_CHARS} NetworkPolicy Lens analyses in the editor; run netpol-lens check on it instead.` }] : [],
+        });
         return;
       }
       const analysis = index.analyzeOpen(doc.uri, version, text).analysis;
       lastCost.set(doc.uri, Date.now() - started);
       // A newer edit arrived while we worked: its own analysis will publish.
       if (documents.get(doc.uri)?.version !== version) return;
-      const diagnostics = analysis.diagnostics.map((d) => toLspDiagnostic(doc, d, docsUrl));
-      void connection.sendDiagnostics({ uri: doc.uri, version, diagnostics });
+      void connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: analysis.diagnostics.map((d) => toLspDiagnostic(doc, d, docsUrl)) });
+      const old = workspaceTimers.get(doc.uri);
+      if (old) clearTimeout(old);
+      workspaceTimers.set(doc.uri, setTimeout(() => {
+        workspaceTimers.delete(doc.uri);
+        runSafe(connection, `workspace findings for ${doc.uri}`, undefined, undefined, () => {
+          const current = documents.get(doc.uri);
+          if (!current || current.version !== version || !settings.enable) return;
+          const all = withWorkspaceDiagnostics(analysis.diagnostics, index.workspace(), doc.uri, { text, settings: { severity: settings.severity } });
+          void connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: all.map((d) => toLspDiagnostic(doc, d, docsUrl)) });
+        });
+      }, workspaceDelay));
     });
   }
 
@@ -133,7 +158,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const delay = delay0 > 0 && (lastCost.get(doc.uri) ?? Infinity) < 50 ? 1 : delay0;
     if (delay <= 0) {
       timers.delete(doc.uri);
-      validate(doc);
+      validate(doc, 0);
       return;
     }
     timers.set(doc.uri, setTimeout(() => {
@@ -157,15 +182,19 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     openedAt.delete(e.document.uri);
     lastCost.delete(e.document.uri);
     index.closeOpen(e.document.uri);
-    const t = timers.get(e.document.uri);
-    if (t) clearTimeout(t);
-    timers.delete(e.document.uri);
+    for (const m of [timers, workspaceTimers]) {
+      const t = m.get(e.document.uri);
+      if (t) clearTimeout(t);
+      m.delete(e.document.uri);
+    }
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
   connection.onCodeAction((params, token) =>
-    runSafe(connection, 'code actions', [], token, () => quickFixes(params.textDocument.uri, params.context.diagnostics)),
+    runSafe(connection, 'code actions', [], token, () => [...quickFixes(params.textDocument.uri, params.context.diagnostics), ...authoring.codeActions(params)]),
   );
+
+  connection.onCompletion((params, token) => runSafe(connection, 'completion', [], token, () => authoring.completions(params)));
 
   connection.onDidChangeWatchedFiles((params) => {
     for (const ch of params.changes) {
@@ -178,6 +207,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     runSafe(connection, 'hover', null, token, () => {
       const doc = documents.get(params.textDocument.uri);
       if (!doc || !settings.enable) return null;
+      if (tooLarge(doc.getText())) return null;
       const fa = index.analyzeOpen(doc.uri, doc.version, doc.getText());
       if (fa.analysis.policies.length === 0) return null;
       const h = getHover(index.workspace().world, fa.analysis.policies, doc.uri, doc.offsetAt(params.position));
@@ -189,6 +219,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     runSafe(connection, 'code lens', [], token, () => {
       const doc = documents.get(params.textDocument.uri);
       if (!doc || !settings.enable) return [];
+      if (tooLarge(doc.getText())) return [];
       const fa = index.analyzeOpen(doc.uri, doc.version, doc.getText());
       return fa.analysis.policies.map((p, i) => ({
         range: toRange(doc, { start: p.base + p.doc.anchor.start, end: p.base + p.doc.anchor.end }),
@@ -198,9 +229,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   );
 
   /** Makes sure an open document's latest text is what the workspace holds. */
+  /** Makes the workspace hold an open document's latest text (documents over the size limit are left out). */
   function syncOpen(uri: string): void {
     const doc = documents.get(uri);
-    if (doc) index.analyzeOpen(doc.uri, doc.version, doc.getText());
+    if (doc && !tooLarge(doc.getText())) index.analyzeOpen(doc.uri, doc.version, doc.getText());
   }
 
   connection.onRequest('netpolLens/describe', (params: { uri: string; index?: number }, token) =>

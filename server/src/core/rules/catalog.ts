@@ -1,7 +1,7 @@
 /**
  * Every diagnostic rule, in code order. The meta-tests keep this list, the rule files, the docs
  * pages in docs/rules/ and the fixtures in step: codes and slugs unique, each rule's file named
- * by its slug.
+ * by its slug. Rules of scope 'workspace' (NP4xx) are run by workspaceRules.ts, not analyze.ts.
  */
 import type { Rule } from './rule';
 import { yamlSyntax } from './yaml-syntax';
@@ -25,6 +25,19 @@ import { exceptNotSubset } from './except-not-subset';
 import { invalidPolicyTypes } from './invalid-policy-types';
 import { missingNamespace } from './missing-namespace';
 import { yaml11KeyCoerced } from './yaml11-key-coerced';
+import { egressBlocksDns } from './egress-blocks-dns';
+import { rulesIgnoredByPolicyTypes } from './rules-ignored-by-policy-types';
+import { emptyEgressNoIsolation } from './empty-egress-no-isolation';
+import { peersLookLikeAnd } from './peers-look-like-and';
+import { strayPortsRule } from './stray-ports-rule';
+import { cidrHostBits } from './cidr-host-bits';
+import { protocolDefaultsTcpOnUdpPort } from './protocol-defaults-tcp-on-udp-port';
+import { selectorMatchesNothing } from './selector-matches-nothing';
+import { namedPortUndefined } from './named-port-undefined';
+import { redundantPolicy } from './redundant-policy';
+import { namespaceNotIsolated } from './namespace-not-isolated';
+import { duplicatePolicyName } from './duplicate-policy-name';
+import { ingressOnlyRestrictsDestination } from './ingress-only-restricts-destination';
 
 export const RULES: readonly Rule[] = [
   yamlSyntax,
@@ -48,6 +61,20 @@ export const RULES: readonly Rule[] = [
   invalidPolicyTypes,
   missingNamespace,
   yaml11KeyCoerced,
+  egressBlocksDns,
+  rulesIgnoredByPolicyTypes,
+  emptyEgressNoIsolation,
+  peersLookLikeAnd,
+  strayPortsRule,
+  cidrHostBits,
+  protocolDefaultsTcpOnUdpPort,
+  // Workspace rules (NP4xx): run by workspaceRules.ts against every file's World.
+  selectorMatchesNothing,
+  namedPortUndefined,
+  redundantPolicy,
+  namespaceNotIsolated,
+  duplicatePolicyName,
+  ingressOnlyRestrictsDestination,
 ];
 
 export function ruleByCode(code: string): Rule | undefined {

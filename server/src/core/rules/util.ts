@@ -1,7 +1,12 @@
 /** Small helpers the rule files share: finding a span for a field path, walking selectors and peers. */
 import type { Span } from '../text';
-import type { RuleContext } from './rule';
-import type { LabelSelector, NetworkPolicyPeer, NetworkPolicyPort } from '../model/types';
+import type { PolicyDocument, RuleContext, WorkspaceRuleContext } from './rule';
+import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from '../model/types';
+import type { AnalyzedPolicy } from '../analyze';
+import type { PodInfo } from '../model/inventory';
+import { getEntry, YNode } from '../syntax/tree';
+import { formatSelector, isEmptySelector, matchesSelector } from '../semantics/selector';
+import { within } from './yamlEdit';
 
 /** Parent of a field path: `a.b[0].c` -> `a.b[0]`, `a.b[0]` -> `a.b`, `a.m[k]` -> `a.m`. */
 export function parentPath(path: string): string {
@@ -86,4 +91,78 @@ export function portsOf(ctx: RuleContext): PortAt[] {
 /** Replaces a span's text with a double-quoted YAML string of `value`. */
 export function quoteEdit(s: Span, value: string): { span: Span; newText: string } {
   return { span: s, newText: JSON.stringify(value) };
+}
+
+/**
+ * The decoded policy when it decoded cleanly (no NP1xx type errors or unknown fields): lints
+ * (NP3xx) read only such policies, since a dropped field (`form:` for `from:`) would make them
+ * misread the rule. Undefined otherwise.
+ */
+export function cleanPolicy(ctx: { readonly doc: PolicyDocument }): NetworkPolicy | undefined {
+  const d = ctx.doc.decoded;
+  return d && d.typeErrors.length === 0 && d.unknownFields.length === 0 ? d.value : undefined;
+}
+
+/**
+ * The YAML node written at a field path under `root` (`spec.ingress[0].from[1]`), or undefined.
+ * With `written`, only a node written in place (not reached through an alias or merge key, whose
+ * text lives elsewhere) is returned: quick fixes edit text, so they need that.
+ */
+export function nodeAt(root: YNode, path: string, written = false): YNode | undefined {
+  let node: YNode | undefined = root;
+  const re = /([^.[\]]+)|\[([^\]]*)\]/g;
+  for (let m = re.exec(path); m && node; m = re.exec(path)) {
+    const parent: YNode = node;
+    const key = m[1] ?? m[2];
+    if (parent.kind === 'seq' && m[2] !== undefined && /^[0-9]+$/.test(key)) node = parent.items[Number(key)];
+    else if (parent.kind === 'map') node = getEntry(parent, key)?.value;
+    else node = undefined;
+    if (node && written && !within(node, parent)) return undefined;
+  }
+  return node;
+}
+
+/** A selector in words for messages: `app=web`, or the given phrase when it is empty. */
+export function selectorText(sel: LabelSelector | undefined, empty: string): string {
+  return sel && !isEmptySelector(sel) ? formatSelector(sel) : empty;
+}
+
+/**
+ * A pod that a selector selects, made up from it (matchLabels, In's first value, Exists), to
+ * stand in for the pods a workspace without workload manifests cannot name. Undefined when the
+ * selector cannot select anything so built.
+ */
+export function standInPod(sel: LabelSelector, namespace: string, source: PodInfo['source']): PodInfo | undefined {
+  const labels: Record<string, string> = { ...(sel.matchLabels ?? {}) };
+  for (const r of sel.matchExpressions ?? []) {
+    const key = r?.key ?? '';
+    if (!key || Object.prototype.hasOwnProperty.call(labels, key)) continue;
+    if (r?.operator === 'In' && r.values?.length) labels[key] = r.values[0];
+    else if (r?.operator === 'Exists') labels[key] = 'x';
+  }
+  if (!matchesSelector(sel, labels)) return undefined;
+  const name = labels.app ?? labels['app.kubernetes.io/name'] ?? (formatSelector(sel) === '<none>' ? 'any' : formatSelector(sel));
+  return { namespace, name: `(pods with ${name})`, kind: 'Pod', labels, ports: [], ips: [], source, namespaceWritten: true };
+}
+
+/**
+ * spanAt for one of a workspace rule's file policies, in file offsets: its spans are relative to
+ * its `base` (incremental analysis), the text is the whole file's.
+ */
+export function fileSpanAt(ctx: WorkspaceRuleContext, p: AnalyzedPolicy, path: string, which: 'value' | 'key' | 'head' = 'value'): Span {
+  const spans = p.decoded?.spans;
+  const shift = (s: Span): Span => ({ start: s.start + p.base, end: s.end + p.base });
+  const head = (s: Span): Span => (ctx.text === undefined ? s : headSpan(ctx.text, s));
+  const own = spans?.get(path);
+  if (own) {
+    if (which === 'key') return shift(own.key ?? own.value);
+    if (own.value.start === own.value.end && own.key) return shift(own.key);
+    if (which === 'head') return head(shift(own.key ?? own.value));
+    return shift(own.value);
+  }
+  for (let q = parentPath(path); q; q = parentPath(q)) {
+    const s = spans?.get(q);
+    if (s) return s.key ? shift(s.key) : head(shift(s.value));
+  }
+  return shift(p.doc.anchor);
 }

@@ -1,0 +1,99 @@
+/**
+ * Workspace fixtures: each folder under test/fixtures/workspace-diagnostics is one workspace of
+ * several YAML files with caret annotations (test/harness/fixture.ts). Every file's diagnostics
+ * are what the editor and the CLI show: its own analysis, less the NP302 warnings the workspace
+ * answers, plus the workspace rules' findings (NP4xx). A file without annotations expects none.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LineIndex, loadWorkspace, withWorkspaceDiagnostics } from '../../server/src/core';
+import type { Diagnostic } from '../../server/src/core';
+import { fixtureRoot, listFiles } from '../harness/files';
+import { Expectation, parseFixture } from '../harness/fixture';
+
+interface WorkspaceFixtureFile {
+  readonly name: string;
+  readonly text: string;
+  readonly expectations: readonly Expectation[];
+}
+
+function workspaceFixtures(): { name: string; files: WorkspaceFixtureFile[] }[] {
+  const root = path.join(fixtureRoot(), 'workspace-diagnostics');
+  if (!fs.existsSync(root)) return [];
+  return fs.readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name)).map((e) => {
+    const dir = path.join(root, e.name);
+    const files = listFiles(dir, /\.ya?ml$/).map((f) => ({ name: path.relative(dir, f).split(path.sep).join('/'), ...parseFixture(fs.readFileSync(f, 'utf8')) }));
+    return { name: e.name, files };
+  });
+}
+
+/** Every file's diagnostics as the editor shows them, for a workspace of (name, text) files. */
+function workspaceFileDiagnostics(files: readonly { name: string; text: string }[]): Map<string, Diagnostic[]> {
+  const ws = loadWorkspace(files.map((f) => ({ file: f.name, text: f.text })));
+  const out = new Map<string, Diagnostic[]>();
+  for (const f of files) {
+    const fa = ws.files.find((x) => x.file === f.name)!;
+    out.set(f.name, withWorkspaceDiagnostics(fa.analysis.diagnostics, ws, f.name, { text: f.text }));
+  }
+  return out;
+}
+
+function describe(d: Diagnostic, lines: LineIndex): string {
+  const s = lines.positionAt(d.span.start);
+  const e = lines.positionAt(d.span.end);
+  return `${d.code} ${d.severity} ${s.line + 1}:${s.character}-${e.line + 1}:${e.character}${d.fix ? ' fix' : ''}${d.path ? ` path=${d.path}` : ''} — ${d.message}`;
+}
+
+function matches(d: Diagnostic, x: Expectation, lines: LineIndex): boolean {
+  const s = lines.positionAt(d.span.start);
+  const e = lines.positionAt(d.span.end);
+  if (d.code !== x.code || s.line !== x.line || s.character !== x.startCol) return false;
+  if (e.line === x.line && e.character !== x.endCol) return false;
+  if (x.severity && d.severity !== x.severity) return false;
+  if (x.fix !== !!d.fix) return false;
+  if (x.path !== undefined && d.path !== x.path) return false;
+  return true;
+}
+
+const cases = workspaceFixtures();
+
+test('workspace fixtures exist', () => assert.ok(cases.length > 0));
+
+for (const c of cases) {
+  test(`workspace diagnostics: ${c.name}`, () => {
+    const all = workspaceFileDiagnostics(c.files);
+    const problems: string[] = [];
+    for (const f of c.files) {
+      const lines = new LineIndex(f.text);
+      const left = [...all.get(f.name)!];
+      for (const x of f.expectations) {
+        const i = left.findIndex((d) => matches(d, x, lines));
+        if (i < 0) problems.push(`  ${f.name}: missing (fixture line ${x.fixtureLine}): ${x.code} at ${x.line + 1}:${x.startCol}-${x.endCol}${x.fix ? ' fix' : ''}${x.path ? ` path=${x.path}` : ''}`);
+        else left.splice(i, 1);
+      }
+      for (const d of left) problems.push(`  ${f.name}: unexpected: ${describe(d, lines)}`);
+      if (problems.length) problems.push(`  ${f.name}: all diagnostics:\n    ${all.get(f.name)!.map((d) => describe(d, lines)).join('\n    ')}`);
+    }
+    assert.ok(problems.length === 0, `${c.name}:\n${problems.join('\n')}`);
+  });
+}
+
+test('the workspace pass never throws nor reports an internal error, whatever line a workspace file is cut at', () => {
+  for (const c of cases) {
+    for (const f of c.files) {
+      const cuts = [f.text.length];
+      for (let i = f.text.indexOf('\n'); i >= 0; i = f.text.indexOf('\n', i + 1)) cuts.push(i, i + 1);
+      for (const cut of cuts) {
+        const text = f.text.slice(0, cut);
+        const all = workspaceFileDiagnostics(c.files.map((g) => (g === f ? { name: g.name, text } : g)));
+        for (const d of all.get(f.name)!) {
+          assert.ok(d.span.start >= 0 && d.span.end <= text.length, `${c.name}/${f.name}[0:${cut}]: ${d.code} span outside the text`);
+          assert.ok(!d.message.includes('internal error'), `${c.name}/${f.name}[0:${cut}]: ${d.message}`);
+          for (const e of d.fix?.edits ?? []) assert.ok(e.span.start >= 0 && e.span.end <= text.length, `${c.name}/${f.name}[0:${cut}]: fix edit outside the text`);
+        }
+      }
+    }
+  }
+});
