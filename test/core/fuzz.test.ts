@@ -18,6 +18,7 @@ import { analyzeText } from '../../server/src/core';
 import type { Diagnostic } from '../../server/src/core';
 import { fixtureRoot, listFiles, repoRoot } from '../harness/files';
 import { parseFixture } from '../harness/fixture';
+import { envInt, prng } from '../harness/random';
 
 const DEFAULT_SEED = 0x6e70_6c31; // "npl1"
 const BASE_SEED = envInt('FUZZ_SEED', DEFAULT_SEED) >>> 0;
@@ -35,25 +36,6 @@ const SLOW_CASE_MS = 5000;
  */
 const KNOWN_BUGS: readonly { readonly id: string; readonly matches: RegExp }[] = [];
 
-function envInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = raw.startsWith('0x') ? parseInt(raw, 16) : Number(raw);
-  if (!Number.isFinite(n)) throw new Error(`${name}=${raw} is not a number`);
-  return Math.floor(n);
-}
-
-/** mulberry32: small, fast, good enough for fuzzing, and identical everywhere. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Each case gets its own seed, so one case can be replayed alone. */
 function caseSeed(base: number, i: number): number {

@@ -8,10 +8,11 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LineIndex, loadWorkspace, withWorkspaceDiagnostics } from '../../server/src/core';
+import { loadWorkspace, withWorkspaceDiagnostics } from '../../server/src/core';
 import type { Diagnostic } from '../../server/src/core';
 import { fixtureRoot, listFiles } from '../harness/files';
 import { Expectation, parseFixture } from '../harness/fixture';
+import { compareDiagnostics } from '../harness/check';
 
 interface WorkspaceFixtureFile {
   readonly name: string;
@@ -40,23 +41,6 @@ function workspaceFileDiagnostics(files: readonly { name: string; text: string }
   return out;
 }
 
-function describe(d: Diagnostic, lines: LineIndex): string {
-  const s = lines.positionAt(d.span.start);
-  const e = lines.positionAt(d.span.end);
-  return `${d.code} ${d.severity} ${s.line + 1}:${s.character}-${e.line + 1}:${e.character}${d.fix ? ' fix' : ''}${d.path ? ` path=${d.path}` : ''} — ${d.message}`;
-}
-
-function matches(d: Diagnostic, x: Expectation, lines: LineIndex): boolean {
-  const s = lines.positionAt(d.span.start);
-  const e = lines.positionAt(d.span.end);
-  if (d.code !== x.code || s.line !== x.line || s.character !== x.startCol) return false;
-  if (e.line === x.line && e.character !== x.endCol) return false;
-  if (x.severity && d.severity !== x.severity) return false;
-  if (x.fix !== !!d.fix) return false;
-  if (x.path !== undefined && d.path !== x.path) return false;
-  return true;
-}
-
 const cases = workspaceFixtures();
 
 test('workspace fixtures exist', () => assert.ok(cases.length > 0));
@@ -66,15 +50,7 @@ for (const c of cases) {
     const all = workspaceFileDiagnostics(c.files);
     const problems: string[] = [];
     for (const f of c.files) {
-      const lines = new LineIndex(f.text);
-      const left = [...all.get(f.name)!];
-      for (const x of f.expectations) {
-        const i = left.findIndex((d) => matches(d, x, lines));
-        if (i < 0) problems.push(`  ${f.name}: missing (fixture line ${x.fixtureLine}): ${x.code} at ${x.line + 1}:${x.startCol}-${x.endCol}${x.fix ? ' fix' : ''}${x.path ? ` path=${x.path}` : ''}`);
-        else left.splice(i, 1);
-      }
-      for (const d of left) problems.push(`  ${f.name}: unexpected: ${describe(d, lines)}`);
-      if (problems.length) problems.push(`  ${f.name}: all diagnostics:\n    ${all.get(f.name)!.map((d) => describe(d, lines)).join('\n    ')}`);
+      for (const p of compareDiagnostics(f.text, f.expectations, all.get(f.name)!)) problems.push(`  ${f.name}: ${p}`);
     }
     assert.ok(problems.length === 0, `${c.name}:\n${problems.join('\n')}`);
   });

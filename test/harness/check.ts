@@ -14,29 +14,33 @@ function matches(d: Diagnostic, x: Expectation, lines: LineIndex): boolean {
   const s = lines.positionAt(d.span.start);
   const e = lines.positionAt(d.span.end);
   if (d.code !== x.code || s.line !== x.line || s.character !== x.startCol) return false;
-  if (e.line === x.line ? e.character !== x.endCol : false) return false;
+  if (e.line === x.line && e.character !== x.endCol) return false;
   if (x.severity && d.severity !== x.severity) return false;
   if (x.fix !== !!d.fix) return false;
   if (x.path !== undefined && d.path !== x.path) return false;
   return true;
 }
 
+/**
+ * Compares diagnostics with caret expectations: every expectation must match one diagnostic and
+ * every diagnostic one expectation. Returns the problems (empty when they agree), for messages.
+ */
+export function compareDiagnostics(text: string, expectations: readonly Expectation[], diagnostics: readonly Diagnostic[]): string[] {
+  const lines = new LineIndex(text);
+  const left = [...diagnostics];
+  const problems: string[] = [];
+  for (const x of expectations) {
+    const i = left.findIndex((d) => matches(d, x, lines));
+    if (i < 0) problems.push(`missing (fixture line ${x.fixtureLine}): ${x.code} at ${x.line + 1}:${x.startCol}-${x.endCol}${x.fix ? ' fix' : ''}${x.path ? ` path=${x.path}` : ''}`);
+    else left.splice(i, 1);
+  }
+  for (const d of left) problems.push(`unexpected: ${describe(d, lines)}`);
+  if (problems.length) problems.push(`all diagnostics:\n    ${diagnostics.map((d) => describe(d, lines)).join('\n    ')}`);
+  return problems;
+}
+
 export function checkDiagnostics(name: string, source: string): void {
   const { text, expectations } = parseFixture(source);
-  const lines = new LineIndex(text);
-  const diagnostics = [...analyzeText(text).diagnostics];
-  const missing: Expectation[] = [];
-  for (const x of expectations) {
-    const i = diagnostics.findIndex((d) => matches(d, x, lines));
-    if (i < 0) missing.push(x);
-    else diagnostics.splice(i, 1);
-  }
-  const all = analyzeText(text).diagnostics.map((d) => describe(d, lines)).join('\n  ');
-  assert.ok(
-    missing.length === 0 && diagnostics.length === 0,
-    `${name}:\n` +
-      missing.map((x) => `  missing (fixture line ${x.fixtureLine}): ${x.code} at ${x.line + 1}:${x.startCol}-${x.endCol}${x.fix ? ' fix' : ''}${x.path ? ` path=${x.path}` : ''}\n`).join('') +
-      diagnostics.map((d) => `  unexpected: ${describe(d, lines)}\n`).join('') +
-      `  all diagnostics:\n  ${all}`,
-  );
+  const problems = compareDiagnostics(text, expectations, analyzeText(text).diagnostics);
+  assert.ok(problems.length === 0, `${name}:\n  ${problems.join('\n  ')}`);
 }

@@ -1,5 +1,6 @@
 /** Reads the YAML files named on the command line into a workspace, as the reachability commands need. */
 import * as fs from 'fs';
+import * as path from 'path';
 import { lineLocator, loadWorkspace } from '../core';
 import type { Locate, Workspace, WorkspaceFile } from '../core';
 import { collectYamlFiles, UsageError } from './files';
@@ -20,11 +21,15 @@ export interface Loaded {
   readonly unreadable: boolean;
 }
 
-export function readInputs(inputs: readonly string[], io: Io): Loaded {
-  if (inputs.length === 0) throw new UsageError('no files or folders given');
+/**
+ * Reads the YAML files named on the command line (folders recursively; a file named twice, as a
+ * folder and a file in it, is read once). Unreadable or oversized files are reported on stderr.
+ */
+export function readYamlFiles(inputs: readonly string[], io: Io): { readonly files: WorkspaceFile[]; readonly unreadable: boolean } {
   const files: WorkspaceFile[] = [];
   let unreadable = false;
-  for (const file of collectYamlFiles(inputs)) {
+  const unique = [...new Map(collectYamlFiles(inputs).map((f) => [path.resolve(f), f])).values()];
+  for (const file of unique) {
     try {
       const st = fs.statSync(file);
       if (st.size > MAX_FILE_BYTES) {
@@ -38,6 +43,12 @@ export function readInputs(inputs: readonly string[], io: Io): Loaded {
       unreadable = true;
     }
   }
+  return { files, unreadable };
+}
+
+export function readInputs(inputs: readonly string[], io: Io): Loaded {
+  if (inputs.length === 0) throw new UsageError('no files or folders given');
+  const { files, unreadable } = readYamlFiles(inputs, io);
   return { workspace: loadWorkspace(files), files, locate: lineLocator(files), unreadable };
 }
 

@@ -5,17 +5,15 @@
  * Exit status: 0 no errors (check) / answered (the others), 1 errors found (check),
  * 2 bad usage, unreadable input, or something asked for that the files do not have.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { analyzeFile, buildWorkspace, withWorkspaceDiagnostics } from '../core';
-import type { FileAnalysis } from '../core';
 import { describe } from './describe';
-import { collectYamlFiles, UsageError } from './files';
+import { UsageError } from './files';
 import { FileResult, formatJson, formatSarif, formatText } from './format';
 import { get } from './get';
 import { matrix } from './matrix';
 import { plan } from './plan';
 import { traffic } from './traffic';
+import { readYamlFiles } from './load';
 
 const VERSION = '0.1.0';
 const USAGE = `usage: netpol-lens check <files or folders...> [--format text|json|sarif]
@@ -47,8 +45,6 @@ ReplicationController, Job, CronJob) in the same files; namespaces' labels from 
 exit status: 0 no errors (check) or answered (a blocked connection is an answer), 1 errors found
 (check), 2 bad usage, unreadable input, or an unknown policy, endpoint or port`;
 
-/** Files larger than this are reported and skipped, like the language server does. */
-const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 interface Io {
   stdout(s: string): void;
@@ -97,28 +93,9 @@ function check(args: readonly string[], io: Io, cwd: string): number {
   }
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not ${JSON.stringify(format)}`);
   if (inputs.length === 0) throw new UsageError('check needs at least one file or folder');
-  // A file named twice (a folder and a file in it) is one file of the workspace.
-  const files = [...new Map(collectYamlFiles(inputs).map((f) => [path.resolve(f), f])).values()];
+  const { files, unreadable } = readYamlFiles(inputs, io);
+  const loaded = files.map((f) => ({ ...f, analysis: analyzeFile(f) }));
   const results: FileResult[] = [];
-  const loaded: { file: string; text: string; analysis: FileAnalysis }[] = [];
-  let unreadable = false;
-  for (const file of files) {
-    let text: string;
-    try {
-      const st = fs.statSync(file);
-      if (st.size > MAX_FILE_BYTES) {
-        io.stderr(`netpol-lens: skipping ${file}: ${st.size} bytes is over the ${MAX_FILE_BYTES}-byte limit\n`);
-        unreadable = true;
-        continue;
-      }
-      text = fs.readFileSync(file, 'utf8');
-    } catch (err) {
-      io.stderr(`netpol-lens: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
-      unreadable = true;
-      continue;
-    }
-    loaded.push({ file, text, analysis: analyzeFile({ file, text }) });
-  }
   // Workspace findings (NP4xx) need every file: build the workspace of all of them, then report per file.
   const workspace = buildWorkspace(loaded.map((l) => l.analysis));
   for (const l of loaded) results.push({ file: l.file, text: l.text, diagnostics: withWorkspaceDiagnostics(l.analysis.analysis.diagnostics, workspace, l.file, { text: l.text }) });
