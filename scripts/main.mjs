@@ -13,7 +13,7 @@ function sh(cmd, args) {
 }
 
 sh(process.execPath, ['scripts/build.mjs']);
-sh('npx', ['--no-install', 'vsce', 'package', '--no-dependencies', '--skip-license', '--out', 'netpol-lens.vsix']);
+sh('npx', ['--no-install', 'vsce', 'package', '--no-dependencies', '--skip-license', '--no-rewrite-relative-links', '--out', 'netpol-lens.vsix']);
 console.log(`\nnetpol-lens.vsix: ${statSync('netpol-lens.vsix').size} bytes\n\n$ netpol-lens check examples/`);
 const check = spawnSync(process.execPath, ['dist/cli.js', 'check', 'examples/'], { stdio: 'inherit' });
 if (check.status !== 1) {
