@@ -113,29 +113,33 @@ class Decoder {
     this.typeErrors.push({ path, span: node.span, message: `json: cannot unmarshal ${got} into ${this.target(goStruct, goPath, goType)}`, implicit, wantsString });
   }
 
-  decode(node: YNode | undefined, schema0: Schema, path: string, goStruct: string | undefined, goPath: string, keySpan?: Span): unknown {
+  /**
+   * `reportPath` is the field path errors name: the value's own path, except inside a map
+   * (matchLabels, labels), where Kubernetes names the map field itself, not the entry.
+   */
+  decode(node: YNode | undefined, schema0: Schema, path: string, goStruct: string | undefined, goPath: string, keySpan?: Span, reportPath = path): unknown {
     if (!node) return undefined;
     const schema = resolveSchema(schema0);
     const goType = schema['x-go-type'] ?? 'interface {}';
     this.spans.set(path, keySpan ? { value: node.span, key: keySpan } : { value: node.span });
     if (node.kind === 'scalar' && node.value.type === 'null') return schemaAcceptsString(schema) && !schema['x-go-pointer'] ? '' : undefined;
 
-    if (schema['x-kubernetes-int-or-string']) return this.decodeIntOrString(node, path);
+    if (schema['x-kubernetes-int-or-string']) return this.decodeIntOrString(node, reportPath);
     const types = Array.isArray(schema.type) ? schema.type : [schema.type];
     if (types.includes('string')) {
       if (node.kind === 'scalar' && node.value.type === 'string') return node.value.value;
-      this.typeError(path, node, goStruct, goPath, goType, undefined, true);
+      this.typeError(reportPath, node, goStruct, goPath, goType, undefined, true);
       return undefined;
     }
-    if (types.includes('integer')) return this.decodeInt(node, path, goStruct, goPath, goType, schema.format === 'int32');
+    if (types.includes('integer')) return this.decodeInt(node, reportPath, goStruct, goPath, goType, schema.format === 'int32');
     if (types.includes('boolean')) {
       if (node.kind === 'scalar' && node.value.type === 'bool') return node.value.value;
-      this.typeError(path, node, goStruct, goPath, goType);
+      this.typeError(reportPath, node, goStruct, goPath, goType);
       return undefined;
     }
     if (types.includes('array')) {
       if (node.kind !== 'seq') {
-        this.typeError(path, node, goStruct, goPath, goType);
+        this.typeError(reportPath, node, goStruct, goPath, goType);
         return undefined;
       }
       const out: unknown[] = [];
@@ -147,7 +151,7 @@ class Decoder {
     }
     if (types.includes('object')) {
       if (node.kind !== 'map') {
-        this.typeError(path, node, goStruct, goPath, goType);
+        this.typeError(reportPath, node, goStruct, goPath, goType);
         return undefined;
       }
       if (schema['x-free-form']) return {};
@@ -194,7 +198,7 @@ class Decoder {
         out[e.key] = '';
         continue;
       }
-      const v = this.decode(e.value, valueSchema, childPath, goStruct, goPath, e.keySpan);
+      const v = this.decode(e.value, valueSchema, childPath, goStruct, goPath, e.keySpan, path);
       if (typeof v === 'string') out[e.key] = v;
     }
     return out;
