@@ -18,7 +18,7 @@ import { analyzeText } from '../../server/src/core';
 import type { Diagnostic } from '../../server/src/core';
 import { fixtureRoot, listFiles, repoRoot } from '../harness/files';
 import { parseFixture } from '../harness/fixture';
-import { envInt, prng } from '../harness/random';
+import { envInt, prng, Rng } from '../harness/random';
 
 const DEFAULT_SEED = 0x6e70_6c31; // "npl1"
 const BASE_SEED = envInt('FUZZ_SEED', DEFAULT_SEED) >>> 0;
@@ -42,21 +42,6 @@ function caseSeed(base: number, i: number): number {
   return (Math.imul(base ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(i + 1, 0xc2b2ae35)) >>> 0;
 }
 
-class Rng {
-  constructor(readonly next: () => number) {}
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  range(lo: number, hi: number): number {
-    return lo + this.int(hi - lo + 1);
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[this.int(xs.length)];
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-}
 
 // Characters that mean something to YAML, whitespace that trips indentation, and unicode that
 // trips UTF-16 offset arithmetic (surrogate pairs, lone surrogates, BOM, line separators, NUL).

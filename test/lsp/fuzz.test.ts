@@ -24,7 +24,7 @@ import { analyzeText } from '../../server/src/core';
 import { fixtureRoot, listFiles, repoRoot } from '../harness/files';
 import { parseFixture } from '../harness/fixture';
 import { startServer, TestClient } from './client';
-import { envInt, prng } from '../harness/random';
+import { envInt, prng, Rng } from '../harness/random';
 
 const DEFAULT_SEED = 0x4c53_5031; // "LSP1"
 const BASE_SEED = envInt('FUZZ_SEED', DEFAULT_SEED) >>> 0;
@@ -40,21 +40,6 @@ const REQUEST_TIMEOUT_MS = 10_000;
 const KNOWN_BUGS: readonly { readonly id: string; readonly matches: RegExp }[] = [];
 
 
-class Rng {
-  constructor(readonly next: () => number) {}
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  range(lo: number, hi: number): number {
-    return lo + this.int(hi - lo + 1);
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[this.int(xs.length)];
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-}
 
 const corpus = [
   ...listFiles(path.join(repoRoot(), 'examples'), /\.ya?ml$/).map((f) => ({ name: path.relative(repoRoot(), f), text: fs.readFileSync(f, 'utf8') })),
