@@ -4,7 +4,9 @@
  *
  * Like the API server, a policy whose body cannot be decoded (NP1xx: unknown field, wrong type,
  * unserved apiVersion) gets only those errors: the server rejects it before validation runs, so
- * the NP2xx validation findings would be noise until the decode errors are fixed.
+ * the NP2xx validation findings would be noise until the decode errors are fixed. Likewise a
+ * YAML document with a syntax error (NP001) never reaches the API server: kubectl stops at the
+ * YAML, so its policies get no NP1xx/NP2xx findings from the partly read text.
  */
 import { parseYamlStream, YDocument } from './syntax/tree';
 import { findPolicies } from './model/classify';
@@ -91,8 +93,11 @@ export function analyzeDocuments(text: string, docs: readonly YDocument[], setti
       }
       const found: { rule: Rule; finding: Finding }[] = [];
       for (const r of policyRules) runRule(r, doc, text, found);
+      const unreadable = yaml.problems.some((p) => p.kind === 'syntax');
       const decodeFailed = found.some((f) => f.rule.meta.code.startsWith('NP1'));
-      const kept = decodeFailed ? found.filter((f) => !f.rule.meta.code.startsWith('NP2')) : found;
+      const kept = unreadable
+        ? found.filter((f) => !/^NP[12]/.test(f.rule.meta.code))
+        : decodeFailed ? found.filter((f) => !f.rule.meta.code.startsWith('NP2')) : found;
       raw.push(...kept);
       const yamlErrors = yaml.problems.length > 0;
       policies.push({ base: 0, doc, decoded, valid: !yamlErrors && !kept.some((f) => f.rule.meta.severity === 'error') });

@@ -73,6 +73,8 @@ class Budget {
   /** How many alias expansions enclose the node being converted. */
   inAlias = 0;
   exceeded: YamlProblem | undefined;
+  /** Aliases naming no anchor (go-yaml: "unknown anchor 'x' referenced"). */
+  readonly unknownAliases: YamlProblem[] = [];
   constructor(readonly limits: ParseLimits) {}
 }
 
@@ -111,7 +113,11 @@ function convert(node: unknown, doc: Document, budget: Budget, depth: number, fa
   if (isAlias(node)) {
     const target = node.resolve(doc);
     const sp = rangeSpan(node as { range?: [number, number, number] }, fallback);
-    if (!target || seen.has(target)) return undefined;
+    if (!target) {
+      budget.unknownAliases.push({ kind: 'syntax', message: `unknown anchor '${node.source}' referenced`, span: sp });
+      return undefined;
+    }
+    if (seen.has(target)) return undefined;
     seen.add(target);
     budget.inAlias++;
     const r = convert(target, doc, budget, depth + 1, sp, seen);
@@ -201,6 +207,7 @@ export function parseYamlStream(text: string, limits: ParseLimits = DEFAULT_LIMI
         problems.push({ kind: 'too-complex', message: `the document could not be read: ${(err as Error).message}`, span: docSpan });
       }
       if (budget.exceeded) problems.push(budget.exceeded);
+      problems.push(...budget.unknownAliases);
       const truncated = !!budget.exceeded || problems.some((p) => p.kind === 'too-complex');
       out.push({ span: docSpan, root, problems, truncated });
     }
