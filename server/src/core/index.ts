@@ -2,6 +2,7 @@
  * The core's public API. Pure: no editor, no LSP, no file system, no timers, no global state.
  * Text in, plain data out; offsets are UTF-16 indexes into the text.
  */
+export { t, setLocale, getLocale, normalizeLocale, missingTranslations, clearMissingTranslations } from './l10n';
 export { analyzeText, analyzeDocuments } from './analyze';
 export type { Analysis, AnalyzedPolicy, Diagnostic, Settings, SeveritySetting } from './analyze';
 export { RULES, ruleByCode } from './rules/catalog';
