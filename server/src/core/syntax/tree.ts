@@ -8,6 +8,7 @@ import { Composer, Parser, isAlias, isMap, isScalar, isSeq, isPair, Scalar, YAML
 import type { Document, Node as YamlNode } from 'yaml';
 import { Span, span } from '../text';
 import { ScalarValue, keyString, resolvePlain, resolveTagged } from './scalar';
+import { fastParseStream } from './fast';
 
 export interface YScalar {
   readonly kind: 'scalar';
@@ -189,8 +190,16 @@ function problemFromError(e: { code: string; message: string; pos: [number, numb
   return { kind: e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'syntax', message: e.message, span: span(start, end) };
 }
 
-/** Parses every document of a YAML stream. */
+/**
+ * Parses every document of a YAML stream: plain block YAML through the fast reader (fast.ts),
+ * everything else, and everything the fast reader is unsure of, through the `yaml` package.
+ */
 export function parseYamlStream(text: string, limits: ParseLimits = DEFAULT_LIMITS): YDocument[] {
+  return fastParseStream(text) ?? parseYamlStreamGeneral(text, limits);
+}
+
+/** Parses every document of a YAML stream with the `yaml` package's Parser and Composer. */
+export function parseYamlStreamGeneral(text: string, limits: ParseLimits = DEFAULT_LIMITS): YDocument[] {
   const out: YDocument[] = [];
   try {
     const parser = new Parser();
