@@ -28,10 +28,30 @@ interface Schema {
 
 const ROOT = schemaJson as unknown as Schema & { $defs: Record<string, Schema> };
 
+/** Resolved `$ref`s, per referring schema object (the schema is immutable JSON: resolve once). */
+const RESOLVED = new WeakMap<Schema, Schema>();
+
 export function resolveSchema(s: Schema): Schema {
   if (!s.$ref) return s;
-  const target = ROOT.$defs[s.$ref.replace('#/$defs/', '')];
-  return { ...target, description: s.description ?? target.description };
+  let r = RESOLVED.get(s);
+  if (!r) {
+    const target = ROOT.$defs[s.$ref.replace('#/$defs/', '')];
+    r = { ...target, description: s.description ?? target.description };
+    RESOLVED.set(s, r);
+  }
+  return r;
+}
+
+const TYPES = new WeakMap<Schema, readonly (string | undefined)[]>();
+
+/** A schema's `type` as a list (cached). */
+function typesOf(schema: Schema): readonly (string | undefined)[] {
+  let t = TYPES.get(schema);
+  if (!t) {
+    t = Array.isArray(schema.type) ? schema.type : [schema.type];
+    TYPES.set(schema, t);
+  }
+  return t;
 }
 
 export function rootSchema(): Schema {
@@ -125,7 +145,7 @@ class Decoder {
     if (node.kind === 'scalar' && node.value.type === 'null') return schemaAcceptsString(schema) && !schema['x-go-pointer'] ? '' : undefined;
 
     if (schema['x-kubernetes-int-or-string']) return this.decodeIntOrString(node, reportPath);
-    const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+    const types = typesOf(schema);
     if (types.includes('string')) {
       if (node.kind === 'scalar' && node.value.type === 'string') return node.value.value;
       this.typeError(reportPath, node, goStruct, goPath, goType, undefined, true);
@@ -240,13 +260,13 @@ function numberText(node: YScalar): string {
 }
 
 function schemaAcceptsString(schema: Schema): boolean {
-  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+  const types = typesOf(schema);
   return types.includes('string');
 }
 
 function defaultFor(schema0: Schema): unknown {
   const schema = resolveSchema(schema0);
-  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+  const types = typesOf(schema);
   if (types.includes('object')) return {};
   if (types.includes('string')) return '';
   return undefined;
