@@ -16,6 +16,8 @@ import * as assert from 'node:assert/strict';
 import * as YAML from 'yaml';
 import { analyzeText, evaluate, loadWorkspace, resolveEndpoint, resolvePort } from '../../server/src/core';
 import type { Verdict, World } from '../../server/src/core';
+import type { PodInfo } from '../../server/src/core/model/inventory';
+import { candidatePorts, reachabilityOf } from '../../server/src/core/semantics/reach';
 import { naiveEndpointForIP, naiveEvaluate, NaiveCluster, NaiveEnd, NaivePod, Tri } from '../oracle/naive';
 
 const BASE_SEED = Number(process.env.ORACLE_SEED ?? 0x5eed2025);
@@ -642,4 +644,26 @@ test('oracle: the engine agrees with the naive evaluator on random worlds', (tc)
   // The generator must keep exercising both outcomes and the rarer paths.
   assert.ok(stats.allowed > stats.cases * 0.15 && stats.blocked > stats.cases * 0.15, `degenerate generator: ${JSON.stringify(stats)}`);
   assert.ok(stats.named > 50 && stats.unknown > 10 && stats.invalidPolicies > 10, `degenerate generator: ${JSON.stringify(stats)}`);
+});
+
+test('reachabilityOf (the hover\'s fast path) gives, for every pod pair and port, exactly what evaluate gives', () => {
+  const seeds = Array.from({ length: Math.min(WORLDS, 150) }, (_, w) => (BASE_SEED + 31 + w * 7919) >>> 0);
+  let pairs = 0;
+  let allowedPorts = 0;
+  for (const seed of seeds) {
+    const world = build(genScenario(new Rng(seed))).world;
+    for (const pod of world.pods) {
+      const fast = reachabilityOf(world, pod);
+      assert.equal(fast.length, world.pods.length - 1);
+      for (const { other, inPorts, outPorts } of fast) {
+        pairs++;
+        const slow = (from: PodInfo, to: PodInfo) =>
+          candidatePorts(world, to).filter((c) => evaluate(world, { from: { kind: 'pod', pod: from }, to: { kind: 'pod', pod: to }, port: c.port, protocol: c.protocol }).allowed);
+        const want = { inPorts: slow(other, pod), outPorts: slow(pod, other) };
+        assert.deepEqual({ inPorts, outPorts }, want, `seed ${seed}: ${pod.namespace}/${pod.name} and ${other.namespace}/${other.name}`);
+        allowedPorts += inPorts.length + outPorts.length;
+      }
+    }
+  }
+  assert.ok(pairs > 1000 && allowedPorts > pairs / 4, `degenerate: ${pairs} pairs, ${allowedPorts} allowed ports`);
 });

@@ -11,6 +11,7 @@ import { compilePolicy, CompiledPeer, CompiledPolicy, CompiledRule, RejectedPoli
 import { Endpoint, evaluate, peerMatches, policiesSelecting, World } from '../semantics/evaluate';
 import { formatSelector, isEmptySelector, matchesSelector } from '../semantics/selector';
 import { locate } from './locate';
+import { PortRef, reachabilityOf } from '../semantics/reach';
 
 export interface Hover {
   readonly markdown: string;
@@ -68,21 +69,6 @@ function describeRule(world: World, p: CompiledPolicy, rule: CompiledRule, dir: 
   return `${who}, ${describePorts(rule)}`;
 }
 
-/** Ports worth asking about for a destination: its container ports, else the ports the rules name, else 80/TCP. */
-function candidatePorts(world: World, dest: PodInfo): { port: number; protocol: string }[] {
-  const out = new Map<string, { port: number; protocol: string }>();
-  for (const cp of dest.ports) out.set(`${cp.port}/${cp.protocol}`, { port: cp.port, protocol: cp.protocol });
-  if (out.size === 0) {
-    for (const pol of world.policies) for (const r of pol.ingress) for (const pt of r.ports ?? []) if (typeof pt.port === 'number') out.set(`${pt.port}/${pt.protocol}`, { port: pt.port, protocol: pt.protocol });
-  }
-  if (out.size === 0) out.set('80/TCP', { port: 80, protocol: 'TCP' });
-  return [...out.values()].slice(0, 8);
-}
-
-function allowedPorts(world: World, from: Endpoint, to: PodInfo): string[] {
-  return candidatePorts(world, to).filter((c) => evaluate(world, { from, to: { kind: 'pod', pod: to }, port: c.port, protocol: c.protocol }).allowed).map((c) => `${c.port}/${c.protocol}`);
-}
-
 /** Whether the pod's egress allows DNS (UDP 53) to the cluster DNS: the workspace's kube-dns pods, or a stand-in. */
 export function dnsAllowed(world: World, pod: PodInfo): boolean {
   const known = world.pods.filter((p) => p.namespace === 'kube-system' && p.labels['k8s-app'] === 'kube-dns');
@@ -92,26 +78,17 @@ export function dnsAllowed(world: World, pod: PodInfo): boolean {
   return dns.some((d) => evaluate(world, { from: { kind: 'pod', pod }, to: { kind: 'pod', pod: d }, port: 53, protocol: 'UDP' }).egress.allowed);
 }
 
-function signature(p: PodInfo): string {
-  return JSON.stringify([p.namespace, Object.entries(p.labels).sort(), p.ports, p.ips]);
-}
-
 function reachability(world: World, pod: PodInfo): string[] {
   const lines: string[] = [];
   const inbound: string[] = [];
   const blockedIn: string[] = [];
   const outbound: string[] = [];
   const blockedOut: string[] = [];
-  // Pods no selector or port can tell apart (same namespace, labels, ports, IPs) get one answer.
-  const answers = new Map<string, { inPorts: string[]; outPorts: string[] }>();
-  for (const other of world.pods) {
-    if (other === pod) continue;
-    const key = signature(other);
-    let a = answers.get(key);
-    if (!a) {
-      a = { inPorts: allowedPorts(world, { kind: 'pod', pod: other }, pod), outPorts: allowedPorts(world, { kind: 'pod', pod }, other) };
-      answers.set(key, a);
-    }
+  // Every other pod against this one, each way (semantics/reach.ts: evaluate's answers, computed in bulk).
+  const portText = (ps: readonly PortRef[]) => ps.map((c) => `${c.port}/${c.protocol}`);
+  for (const r of reachabilityOf(world, pod)) {
+    const other = r.other;
+    const a = { inPorts: portText(r.inPorts), outPorts: portText(r.outPorts) };
     if (a.inPorts.length) inbound.push(`${podName(other)} → ${a.inPorts.join(', ')}`);
     else blockedIn.push(podName(other));
     if (a.outPorts.length) outbound.push(`${podName(other)} on ${a.outPorts.join(', ')}`);
@@ -165,7 +142,8 @@ function explainPolicy(world: World, c: CompiledPolicy | RejectedPolicy): string
   const sources = c.ingress.flatMap((r) => (r.peers ?? []).flatMap((peer) => world.pods.filter((pod) => peerMatches(world, c, peer, { kind: 'pod', pod }))));
   const unique = [...new Set(sources)].filter((s0) => !pods.includes(s0)).slice(0, 3);
   for (const src of unique) {
-    const elsewhere = world.pods.filter((d) => d !== src && !pods.includes(d) && allowedPorts(world, { kind: 'pod', pod: src }, d).length > 0);
+    const selected = new Set(pods);
+    const elsewhere = reachabilityOf(world, src).filter((r) => !selected.has(r.other) && r.outPorts.length > 0).map((r) => r.other);
     if (elsewhere.length) out.push(`${code(podName(src))} can still connect to ${list(elsewhere.map(podName))}: this policy only limits who reaches the pods it selects.`, '');
   }
   for (const dir of ['ingress', 'egress'] as const) {
