@@ -5,9 +5,66 @@
  * template). It runs nothing from the workspace; all analysis is in the server.
  */
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind, WorkspaceEdit as LspWorkspaceEdit } from 'vscode-languageclient/node';
+import {
+  CloseAction,
+  CloseHandlerResult,
+  ErrorAction,
+  ErrorHandler,
+  ErrorHandlerResult,
+  LanguageClient,
+  LanguageClientOptions,
+  ServerOptions,
+  TransportKind,
+  WorkspaceEdit as LspWorkspaceEdit,
+} from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
+
+/** Crashes within this window count towards giving up. */
+const CRASH_WINDOW_MS = 3 * 60 * 1000;
+/** More crashes than this within the window: stop restarting (something is badly wrong). */
+const MAX_CRASHES = 5;
+
+/** What the extension exports: the notices shown about server crashes (for the end-to-end tests). */
+export interface NetpolLensApi {
+  readonly crashNotices: () => readonly string[];
+}
+
+/**
+ * Restarts a server that died (a crash, an out-of-memory kill) and tells the user once per
+ * session; after MAX_CRASHES within CRASH_WINDOW_MS it stops and offers a manual restart. Replaces
+ * vscode-languageclient's default handler, whose messages repeat on every crash.
+ */
+class RestartingErrorHandler implements ErrorHandler {
+  private crashes: number[] = [];
+  private told = false;
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly notify: (message: string, gaveUp: boolean) => void,
+  ) {}
+
+  error(error: Error, _message: unknown, count: number | undefined): ErrorHandlerResult {
+    this.log.error(`connection error: ${error.message}`);
+    return { action: (count ?? 1) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true };
+  }
+
+  closed(): CloseHandlerResult {
+    const now = Date.now();
+    this.crashes = this.crashes.filter((t) => now - t < CRASH_WINDOW_MS);
+    this.crashes.push(now);
+    if (this.crashes.length > MAX_CRASHES) {
+      this.log.error(`the language server stopped ${this.crashes.length} times in ${CRASH_WINDOW_MS / 60000} minutes; not restarting it`);
+      this.notify(vscode.l10n.t('NetworkPolicy Lens: the language server stopped {0} times in {1} minutes and will not be restarted. Details are in the "NetworkPolicy Lens" output.', this.crashes.length, CRASH_WINDOW_MS / 60000), true);
+      return { action: CloseAction.DoNotRestart, handled: true };
+    }
+    this.log.warn('the language server stopped unexpectedly; restarting it');
+    if (!this.told) {
+      this.told = true;
+      this.notify(vscode.l10n.t('NetworkPolicy Lens: the language server stopped unexpectedly and was restarted. Details are in the "NetworkPolicy Lens" output.'), false);
+    }
+    return { action: CloseAction.Restart, handled: true };
+  }
+}
 
 async function showText(title: string, text: string): Promise<void> {
   const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: text });
@@ -74,13 +131,14 @@ async function insertTemplate(template: unknown): Promise<boolean> {
   return true;
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export async function activate(context: vscode.ExtensionContext): Promise<NetpolLensApi> {
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const outputChannel = vscode.window.createOutputChannel('NetworkPolicy Lens', { log: true });
+  const notices: string[] = [];
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'yaml' }],
     synchronize: {
@@ -88,6 +146,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}'),
     },
     outputChannel,
+    errorHandler: new RestartingErrorHandler(outputChannel, (message, gaveUp) => {
+      notices.push(message);
+      if (!gaveUp) void vscode.window.showWarningMessage(message);
+      else {
+        const restart = vscode.l10n.t('Restart');
+        void vscode.window.showErrorMessage(message, restart).then((choice) => {
+          if (choice === restart) void client?.start();
+        });
+      }
+    }),
     initializationOptions: {
       docsBaseUrl: vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules').toString() + '/',
     },
@@ -110,6 +178,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('netpolLens.insertTemplate', (template?: unknown) => insertTemplate(template)),
   );
   await client.start();
+  return { crashNotices: () => [...notices] };
 }
 
 export async function deactivate(): Promise<void> {
