@@ -90,6 +90,15 @@ test('code actions come from the diagnostics data: quoting a YAML 1.1 boolean', 
     assert.ok(Array.isArray(actions) && actions.length === 1);
     const action = actions[0] as { title: string; edit: { changes: Record<string, { newText: string }[]> } };
     assert.equal(action.edit.changes[uri][0].newText, '"yes"');
+
+    // A client that does not send `data` back gets the same fix, found in what was published.
+    const { data: _dropped, ...bare } = d;
+    const again = await c.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: d.range, context: { diagnostics: [bare] } });
+    const strip = (xs: unknown) => (xs as { title: string; edit: unknown }[]).map((a) => ({ title: a.title, edit: a.edit }));
+    assert.deepEqual(strip(again), strip(actions));
+    // A diagnostic the server never published (another message) gets none.
+    const foreign = await c.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: d.range, context: { diagnostics: [{ ...bare, message: 'something else' }] } });
+    assert.deepEqual(foreign, []);
   } finally {
     await c.close();
   }

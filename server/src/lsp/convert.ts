@@ -36,12 +36,27 @@ function toLspFix(doc: TextDocument, fix: Fix): NonNullable<DiagnosticData['fix'
   return { title: fix.title, edits: fix.edits.map((e) => ({ range: toRange(doc, e.span), newText: e.newText })) };
 }
 
-/** Quick fixes for the diagnostics the client sends back, from their `data`. */
-export function quickFixes(uri: string, diagnostics: readonly LspDiagnostic[]): CodeAction[] {
+function sameDiagnostic(a: LspDiagnostic, b: LspDiagnostic): boolean {
+  return (
+    a.code === b.code &&
+    a.message === b.message &&
+    a.range.start.line === b.range.start.line &&
+    a.range.start.character === b.range.start.character &&
+    a.range.end.line === b.range.end.line &&
+    a.range.end.character === b.range.end.character
+  );
+}
+
+/**
+ * Quick fixes for the diagnostics the client sends back: from their `data`, or, when the client
+ * does not send `data` back (LSP makes keeping it optional: publishDiagnostics.dataSupport), from
+ * the same diagnostic (code, message, range) in what the server last published for the file.
+ */
+export function quickFixes(uri: string, diagnostics: readonly LspDiagnostic[], published: readonly LspDiagnostic[] = []): CodeAction[] {
   const out: CodeAction[] = [];
   for (const d of diagnostics) {
     if (d.source !== 'netpol') continue;
-    const fix = (d.data as DiagnosticData | undefined)?.fix;
+    const fix = (d.data as DiagnosticData | undefined)?.fix ?? (published.find((p) => sameDiagnostic(p, d))?.data as DiagnosticData | undefined)?.fix;
     if (!fix) continue;
     out.push({
       title: fix.title,

@@ -6,7 +6,7 @@
  */
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { CodeActionKind, CodeLens, Connection, DidChangeConfigurationNotification, FileChangeType, Hover, InitializeResult, MarkupKind, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
+import { CodeActionKind, CodeLens, Connection, Diagnostic as LspDiagnostic, DidChangeConfigurationNotification, FileChangeType, Hover, InitializeResult, MarkupKind, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'url';
 import { buildPlan, describePolicies, describePolicy, getHover, listPolicies, renderPlanText, withWorkspaceDiagnostics } from '../core';
@@ -96,6 +96,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
   });
 
+  /** What was last published per open file (the quick fixes are found there when a client drops `data`). */
+  const published = new Map<string, LspDiagnostic[]>();
+  function publish(uri: string, version: number | undefined, diagnostics: LspDiagnostic[]): void {
+    published.set(uri, diagnostics);
+    void connection.sendDiagnostics({ uri, version, diagnostics });
+  }
+
   /** How long each document's last analysis took: fast ones are analysed without debounce. */
   const lastCost = new Map<string, number>();
 
@@ -117,12 +124,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const started = Date.now();
     runSafe(connection, `analysing ${doc.uri}`, undefined, undefined, () => {
       if (!settings.enable) {
-        void connection.sendDiagnostics({ uri: doc.uri, diagnostics: [] });
+        publish(doc.uri, undefined, []);
         return;
       }
       const text = doc.getText();
       if (tooLarge(text)) {
         // Always publish, so diagnostics of a smaller earlier version do not linger.
+        published.delete(doc.uri);
         const big = /\bkind:\s*["']?NetworkPolicy\b/.test(text.slice(0, 1 << 20));
         void connection.sendDiagnostics({
           uri: doc.uri,
@@ -135,7 +143,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       lastCost.set(doc.uri, Date.now() - started);
       // A newer edit arrived while we worked: its own analysis will publish.
       if (documents.get(doc.uri)?.version !== version) return;
-      void connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: analysis.diagnostics.map((d) => toLspDiagnostic(doc, d, docsUrl)) });
+      publish(doc.uri, version, analysis.diagnostics.map((d) => toLspDiagnostic(doc, d, docsUrl)));
       const old = workspaceTimers.get(doc.uri);
       if (old) clearTimeout(old);
       workspaceTimers.set(doc.uri, setTimeout(() => {
@@ -144,7 +152,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
           const current = documents.get(doc.uri);
           if (!current || current.version !== version || !settings.enable) return;
           const all = withWorkspaceDiagnostics(analysis.diagnostics, index.workspace(), doc.uri, { text, settings: { severity: settings.severity } });
-          void connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: all.map((d) => toLspDiagnostic(doc, d, docsUrl)) });
+          publish(doc.uri, version, all.map((d) => toLspDiagnostic(doc, d, docsUrl)));
         });
       }, workspaceDelay));
     });
@@ -182,6 +190,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     openedAt.delete(e.document.uri);
     lastCost.delete(e.document.uri);
     index.closeOpen(e.document.uri);
+    published.delete(e.document.uri);
     for (const m of [timers, workspaceTimers]) {
       const t = m.get(e.document.uri);
       if (t) clearTimeout(t);
@@ -191,7 +200,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
 
   connection.onCodeAction((params, token) =>
-    runSafe(connection, 'code actions', [], token, () => [...quickFixes(params.textDocument.uri, params.context.diagnostics), ...authoring.codeActions(params)]),
+    runSafe(connection, 'code actions', [], token, () => [...quickFixes(params.textDocument.uri, params.context.diagnostics, published.get(params.textDocument.uri)), ...authoring.codeActions(params)]),
   );
 
   connection.onCompletion((params, token) => runSafe(connection, 'completion', [], token, () => authoring.completions(params)));
