@@ -197,7 +197,6 @@ test('completion: what a field inserts (scalar, object, list, existing key), in 
 
 test('completion: pod labels for spec.podSelector are the labels of the pods in the policy\'s namespace', () => {
   assert.deepEqual(labels(SPEC + '  podSelector:\n    matchLabels:\n      ‸\n'), ['app', 'canary', 'tier', 'version', 'pod-template-hash']);
-  assert.deepEqual(labels(SPEC + '  podSelector:\n    matchLabels:\n      app: backend\n      ‸\n'), ['canary', 'tier', 'version', 'pod-template-hash']);
   assert.deepEqual(labels(SPEC + '  podSelector:\n    matchLabels:\n      app: ‸\n'), ['backend', 'frontend']);
   assert.deepEqual(labels(SPEC + '  podSelector:\n    matchLabels:\n      app: fr‸\n'), ['frontend']);
   assert.deepEqual(labels(HEAD.replace('namespace: default', 'namespace: prod') + 'spec:\n  podSelector:\n    matchLabels:\n      app: ‸\n'), ['api']);
@@ -209,6 +208,11 @@ test('completion: pod labels for spec.podSelector are the labels of the pods in 
   assert.equal(key.detail, 'label of pods: default/frontend, default/backend (Deployment)');
   const v = at(SPEC + '  podSelector:\n    matchLabels:\n      app: ‸\n').items.find((i) => i.label === 'frontend')!;
   assert.equal(v.detail, 'pods: default/frontend');
+  // Narrowed by the entries already written (unless nothing matches them).
+  assert.deepEqual(labels(SPEC + '  podSelector:\n    matchLabels:\n      app: frontend\n      ‸\n'), ['canary', 'tier']);
+  assert.deepEqual(labels(SPEC + '  podSelector:\n    matchLabels:\n      ‸\n      app: backend\n'), ['version', 'pod-template-hash']);
+  assert.deepEqual(labels(SPEC + '  podSelector:\n    matchLabels:\n      tier: web\n      app: ‸\n'), ['frontend']);
+  assert.deepEqual(labels(SPEC + '  podSelector:\n    matchLabels:\n      tier: nope\n      app: ‸\n'), ['backend', 'frontend']);
   // Values needing quotes for kubectl (YAML 1.1): `yes`, `1.10`.
   assert.equal(pick(SPEC + '  podSelector:\n    matchLabels:\n      canary: ‸\n', 'yes'), SPEC + '  podSelector:\n    matchLabels:\n      canary: "yes"\n');
   assert.equal(pick(SPEC + '  podSelector:\n    matchLabels:\n      version:‸\n', '1.10'), SPEC + '  podSelector:\n    matchLabels:\n      version: "1.10"\n');

@@ -608,20 +608,32 @@ function namespaceItems(site: Site, start: number, end: number, typed: string, p
 function subjects(site: Site, which: string): { subjects: Subject[]; what: 'pods' | 'namespaces' } | undefined {
   const world = site.world();
   if (!world) return undefined;
+  let selIndex = -1;
+  site.chain.forEach((n, i) => {
+    if (n.kind === 'key' && n.key === which) selIndex = i;
+  });
+  let out: { subjects: Subject[]; what: 'pods' | 'namespaces' };
   if (which === 'namespaceSelector') {
-    return { what: 'namespaces', subjects: [...world.namespaces.keys()].sort().map((n) => ({ title: n, labels: namespaceLabels(world, n) })) };
+    out = { what: 'namespaces', subjects: [...world.namespaces.keys()].sort().map((n) => ({ title: n, labels: namespaceLabels(world, n) })) };
+  } else {
+    const ns = policyNamespace(site);
+    // The peer holding the selector: the dash item under from/to.
+    const peer = selIndex > 0 ? site.chain[selIndex - 1] : undefined;
+    let pods: readonly PodInfo[];
+    if (peer && peer.kind === 'dash') {
+      const namespaces = peerNamespaces(world, peer, ns);
+      pods = world.pods.filter((p) => namespaces.has(p.namespace));
+    } else pods = world.pods.filter((p) => p.namespace === ns);
+    if (pods.length === 0) pods = world.pods;
+    out = { what: 'pods', subjects: pods.map((p) => ({ title: podTitle(p), labels: p.labels })) };
   }
-  const ns = policyNamespace(site);
-  // The peer holding the selector: the dash item under from/to.
-  const selIndex = site.chain.findIndex((n) => n.kind === 'key' && n.key === 'podSelector');
-  const peer = selIndex > 0 ? site.chain[selIndex - 1] : undefined;
-  let pods: readonly PodInfo[];
-  if (peer && peer.kind === 'dash') {
-    const namespaces = peerNamespaces(world, peer, ns);
-    pods = world.pods.filter((p) => namespaces.has(p.namespace));
-  } else pods = world.pods.filter((p) => p.namespace === ns);
-  if (pods.length === 0) pods = world.pods;
-  return { what: 'pods', subjects: pods.map((p) => ({ title: podTitle(p), labels: p.labels })) };
+  // Those matching the other matchLabels entries already written (when any do).
+  const written = selIndex >= 0 ? selectorOf(site.chain[selIndex])?.matchLabels : undefined;
+  if (written && Object.keys(written).length) {
+    const narrowed = out.subjects.filter((sub) => matchesSelector({ matchLabels: written }, sub.labels));
+    if (narrowed.length) out = { ...out, subjects: narrowed };
+  }
+  return out;
 }
 
 /** Label keys at a matchLabels key position. */
