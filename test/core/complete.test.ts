@@ -239,7 +239,8 @@ test('completion: peer podSelector labels come from the peer\'s namespaces (a si
 test('completion: metadata.namespace offers the known namespaces', () => {
   assert.deepEqual(labels('kind: NetworkPolicy\nmetadata:\n  name: a\n  namespace: ‸\n'), ['default', 'prod', 'staging']);
   const prod = at('kind: NetworkPolicy\nmetadata:\n  namespace: ‸\n').items.find((i) => i.label === 'prod')!;
-  assert.equal(prod.detail, 'Namespace, 1 pods known');
+  assert.equal(prod.detail, '1 pod known');
+  assert.equal(at('kind: NetworkPolicy\nmetadata:\n  namespace: ‸\n').items.find((i) => i.label === 'default')!.detail, '2 pods known (no Namespace manifest)');
   assert.deepEqual(labels('kind: NetworkPolicy\nmetadata:\n  namespace: ‸\n', null), []);
 });
 

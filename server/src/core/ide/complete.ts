@@ -592,6 +592,10 @@ function valueItems(site: Site, container: string, key: string | undefined, f: S
   return [];
 }
 
+function podsKnown(n: number): string {
+  return n === 1 ? t('1 pod known') : t('{0} pods known', n);
+}
+
 function namespaceItems(site: Site, start: number, end: number, typed: string, prefix: string): CompletionEntry[] {
   const world = site.world();
   if (!world) return [];
@@ -600,7 +604,7 @@ function namespaceItems(site: Site, start: number, end: number, typed: string, p
   return [...world.namespaces.values()]
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((ns, i) =>
-      scalarItem(ns.name, 'namespace', start, end, typed, prefix, i, ns.source ? t('Namespace, {0} pods known', counts.get(ns.name) ?? 0) : t('namespace of {0} pods or policies (no Namespace manifest)', counts.get(ns.name) ?? 0)),
+      scalarItem(ns.name, 'namespace', start, end, typed, prefix, i, podsKnown(counts.get(ns.name) ?? 0) + (ns.source ? '' : t(' (no Namespace manifest)'))),
     );
 }
 
