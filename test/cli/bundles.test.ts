@@ -26,7 +26,8 @@ for (const [name, entry] of Object.entries(ENTRIES)) {
     const found: string[] = [];
     for (const [file, input] of Object.entries(r.metafile.inputs)) {
       const risky = input.imports.filter((i) => RISKY.test(i.path)).map((i) => i.path);
-      if (risky.length && !ALLOWED[name].includes(file)) found.push(`${file}: ${risky.join(', ')}`);
+      // (node_modules may be a symlink to another checkout's: esbuild then names it ../x/node_modules/….)
+      if (risky.length && !ALLOWED[name].includes(file.replace(/^(?:\.\.\/)+[^/]+\/node_modules\//, 'node_modules/'))) found.push(`${file}: ${risky.join(', ')}`);
     }
     assert.deepEqual(found, []);
     // The check can see such imports at all: the client bundle does fork the server.

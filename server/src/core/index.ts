@@ -39,3 +39,5 @@ export { workspaceDiagnostics, withWorkspaceDiagnostics } from './workspaceRules
 export type { WorkspaceDiagnosticsOptions } from './workspaceRules';
 export { parseSuppressions, applySuppressions } from './suppress';
 export type { Suppressions } from './suppress';
+export { completeAt, yamlString } from './ide/complete';
+export type { CompletionEntry, CompletionEntryKind, CompleteOptions } from './ide/complete';

@@ -2,7 +2,9 @@
  * Authoring in the editor: NetworkPolicy templates as source code actions ("Insert
  * allow-frontend-to-backend", …) on any YAML file, the `netpolLens/templates` and
  * `netpolLens/insertTemplate` requests behind the client's "Insert NetworkPolicy template" command,
- * and snippet completions whose namespace and label tab stops offer what the workspace knows.
+ * snippet completions whose namespace and label tab stops offer what the workspace knows, and the
+ * core's field/value completions (ide/complete.ts: schema fields, enums, workspace labels,
+ * namespaces and ports) merged with them.
  * A thin shim: where the new document goes and what it says is the core's (ide/insert.ts,
  * ide/templates.ts); this module only converts offsets to positions.
  *
@@ -17,8 +19,10 @@ import {
   CompletionItem,
   CompletionItemKind,
   CompletionParams,
+  CompletionTriggerKind,
   Connection,
   InsertTextFormat,
+  InsertTextMode,
   MarkupKind,
   Position,
   ServerCapabilities,
@@ -28,6 +32,9 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
+  completeAt,
+  CompletionEntry,
+  CompletionEntryKind,
   insertTemplate,
   renderTemplate,
   renderTemplateSnippet,
@@ -133,6 +140,40 @@ export function templateCompletions(doc: TextDocument, position: Position, world
   }));
 }
 
+const ENTRY_KINDS: Record<CompletionEntryKind, CompletionItemKind> = {
+  field: CompletionItemKind.Field,
+  enum: CompletionItemKind.EnumMember,
+  labelKey: CompletionItemKind.Property,
+  labelValue: CompletionItemKind.Value,
+  namespace: CompletionItemKind.Module,
+  port: CompletionItemKind.Value,
+};
+
+/** VS Code's command to open the suggestions again (after `key: `, the values come next). */
+const RETRIGGER = { title: '', command: 'editor.action.triggerSuggest' };
+
+/**
+ * Field names and values at `position` (core completeAt), as LSP items. Snippet lines carry
+ * absolute indentation, so the items say `asIs`. `triggerCharacter` is the one the client
+ * reports (a space only answers right after `key:` or `-`).
+ */
+export function fieldCompletions(doc: TextDocument, position: Position, world: () => World | undefined, triggerCharacter?: string): CompletionItem[] {
+  const text = doc.getText();
+  if (text.length > MAX_TEXT_CHARS) return [];
+  return completeAt(text, doc.offsetAt(position), { world, triggerCharacter }).map((e: CompletionEntry): CompletionItem => ({
+    label: e.label,
+    kind: ENTRY_KINDS[e.kind],
+    detail: e.detail,
+    documentation: e.documentation ? { kind: MarkupKind.Markdown, value: e.documentation } : undefined,
+    sortText: e.sortText,
+    filterText: e.filterText,
+    insertTextFormat: e.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+    insertTextMode: InsertTextMode.asIs,
+    textEdit: { range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, newText: e.newText },
+    command: e.retrigger ? RETRIGGER : undefined,
+  }));
+}
+
 export function summaries(): TemplateSummary[] {
   return TEMPLATES.map((t: TemplateInfo) => ({ id: t.id, label: t.label, description: t.description }));
 }
@@ -159,7 +200,10 @@ export function startAuthoring(connection: Connection, deps: AuthoringDeps): Aut
       return {
         ...caps,
         codeActionProvider: { ...(typeof prev === 'object' ? prev : {}), codeActionKinds: kinds },
-        completionProvider: caps.completionProvider ?? { triggerCharacters: [] },
+        // A space right after `key:` or `- ` is where values and item fields start; VS Code's
+        // quick suggestions stay off inside YAML values (they are strings), so without it enums,
+        // labels and ports would need Ctrl+Space. Other spaces get an empty answer at once.
+        completionProvider: caps.completionProvider ?? { triggerCharacters: [' '] },
       };
     },
     codeActions(params) {
@@ -176,7 +220,12 @@ export function startAuthoring(connection: Connection, deps: AuthoringDeps): Aut
     completions(params) {
       return runSafe(connection, 'template completions', [], undefined, () => {
         const doc = deps.documents.get(params.textDocument.uri);
-        return doc ? templateCompletions(doc, params.position, () => deps.world(doc.uri)) : [];
+        if (!doc) return [];
+        const trigger = params.context?.triggerKind === CompletionTriggerKind.TriggerCharacter ? params.context.triggerCharacter : undefined;
+        let w: World | undefined | null = null;
+        const world = (): World | undefined => (w === null ? (w = deps.world(doc.uri)) : w);
+        const templates = trigger ? [] : templateCompletions(doc, params.position, world);
+        return [...templates, ...fieldCompletions(doc, params.position, world, trigger)];
       });
     },
   };
