@@ -232,3 +232,23 @@ test('the describe and plan requests behind the editor commands answer kubectl-s
     await c.close();
   }
 });
+
+test('editing one open file refreshes the workspace findings of the other open files', async () => {
+  const c = await startServer();
+  try {
+    const pods = (a: string, b: string) =>
+      [a, b].map((app) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${app}-pod\n  namespace: default\n  labels:\n    app: ${app}\nspec:\n  containers:\n  - name: c\n    image: x\n`).join('---\n');
+    const policyUri = 'file:///w/policy.yaml';
+    const podsUri = 'file:///w/pods.yaml';
+    c.open(podsUri, pods('web', 'db'));
+    c.open(policyUri, seed);
+    // No pod has app=backend or app=frontend: NP401 on the policy.
+    await c.diagnostics(policyUri, (p) => p.diagnostics.some((d) => d.code === 'NP401'), 15_000);
+    // The pods file gets the right labels; only the pods file is edited.
+    c.change(podsUri, 2, pods('backend', 'frontend'));
+    const after = await c.diagnostics(policyUri, (p) => !p.diagnostics.some((d) => d.code === 'NP401'), 15_000);
+    assert.deepEqual(netpol(after.diagnostics).filter((d) => d.severity === 1 || d.severity === 2), []);
+  } finally {
+    await c.close();
+  }
+});

@@ -65,7 +65,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (folders.length) {
       const started = Date.now();
       void index.scan(folders).then(
-        (n) => connection.console.log(`netpol-lens: scanned ${n} YAML files (${index.diskFileCount} with NetworkPolicies or workloads) in ${Date.now() - started} ms`),
+        (n) => {
+          connection.console.log(`netpol-lens: scanned ${n} YAML files (${index.diskFileCount} with NetworkPolicies or workloads) in ${Date.now() - started} ms`);
+          scheduleRefresh(0);
+        },
         (err) => connection.console.error(`netpol-lens: workspace scan failed: ${(err as Error).message}`),
       );
     }
@@ -151,11 +154,53 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         runSafe(connection, `workspace findings for ${doc.uri}`, undefined, undefined, () => {
           const current = documents.get(doc.uri);
           if (!current || current.version !== version || !settings.enable) return;
+          const generation = index.generation;
           const all = withWorkspaceDiagnostics(analysis.diagnostics, index.workspace(), doc.uri, { text, settings: { severity: settings.severity } });
           publish(doc.uri, version, all.map((d) => toLspDiagnostic(doc, d, docsUrl)));
+          shownGeneration.set(doc.uri, generation);
         });
+        // This document's change may change what the others' workspace findings say.
+        scheduleRefresh(0);
       }, workspaceDelay));
     });
+  }
+
+  /** Per open document: the workspace generation its published workspace findings were computed from. */
+  const shownGeneration = new Map<string, number>();
+  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Refreshes, after `delay`, the workspace findings of open documents computed from an older workspace. */
+  function scheduleRefresh(delay = WORKSPACE_DELAY_MS): void {
+    if (refreshTimer) clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(refreshStale, delay);
+  }
+
+  /**
+   * One document per turn of the event loop, so requests and edits keep being served; starts over
+   * if the workspace changes meanwhile. Documents with their own analysis pending are skipped
+   * (their own workspace pass follows).
+   */
+  function refreshStale(): void {
+    refreshTimer = undefined;
+    const generation = index.generation;
+    const stale = documents.all().filter((d) => shownGeneration.get(d.uri) !== generation && !timers.has(d.uri) && !workspaceTimers.has(d.uri));
+    const step = (i: number): void => {
+      if (index.generation !== generation) return scheduleRefresh();
+      if (i >= stale.length) return;
+      const doc = stale[i];
+      runSafe(connection, `workspace findings for ${doc.uri}`, undefined, undefined, () => {
+        if (documents.get(doc.uri) !== doc || !settings.enable || tooLarge(doc.getText())) return;
+        const text = doc.getText();
+        const fa = index.analyzeOpen(doc.uri, doc.version, text);
+        // analyzeOpen of a version not seen yet changes the workspace: that document's own pass publishes.
+        if (index.generation !== generation) return;
+        const all = withWorkspaceDiagnostics(fa.analysis.diagnostics, index.workspace(), doc.uri, { text, settings: { severity: settings.severity } });
+        publish(doc.uri, doc.version, all.map((d) => toLspDiagnostic(doc, d, docsUrl)));
+        shownGeneration.set(doc.uri, generation);
+      });
+      setImmediate(() => step(i + 1));
+    };
+    step(0);
   }
 
   function schedule(doc: TextDocument, delay0: number): void {
@@ -191,6 +236,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     lastCost.delete(e.document.uri);
     index.closeOpen(e.document.uri);
     published.delete(e.document.uri);
+    shownGeneration.delete(e.document.uri);
+    scheduleRefresh();
     for (const m of [timers, workspaceTimers]) {
       const t = m.get(e.document.uri);
       if (t) clearTimeout(t);
@@ -210,6 +257,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       if (ch.type === FileChangeType.Deleted) index.forget(ch.uri);
       else index.refreshFile(ch.uri);
     }
+    scheduleRefresh();
   });
 
   connection.onHover((params, token): Hover | null =>

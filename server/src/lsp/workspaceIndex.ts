@@ -19,6 +19,17 @@ export class WorkspaceIndex {
   private readonly disk = new Map<string, FileAnalysis>();
   private readonly open = new Map<string, { version: number; analysis: FileAnalysis; cache: ChunkCache }>();
   private cached: Workspace | undefined;
+  private gen = 0;
+
+  /** Bumped whenever the workspace's content changes (an open document's new version, a file on disk). */
+  get generation(): number {
+    return this.gen;
+  }
+
+  private invalidate(): void {
+    this.cached = undefined;
+    this.gen++;
+  }
 
   constructor(private settings: Settings, private readonly log: (msg: string) => void) {}
 
@@ -26,7 +37,7 @@ export class WorkspaceIndex {
     this.settings = settings;
     this.open.clear();
     for (const uri of [...this.disk.keys()]) this.refreshFile(uri);
-    this.cached = undefined;
+    this.invalidate();
   }
 
   /**
@@ -39,12 +50,12 @@ export class WorkspaceIndex {
     const cache = hit?.cache ?? newChunkCache();
     const analysis = analyzeIncremental(uri, text, this.settings, cache);
     this.open.set(uri, { version, analysis, cache });
-    this.cached = undefined;
+    this.invalidate();
     return analysis;
   }
 
   closeOpen(uri: string): void {
-    if (this.open.delete(uri)) this.cached = undefined;
+    if (this.open.delete(uri)) this.invalidate();
   }
 
   workspace(): Workspace {
@@ -59,7 +70,7 @@ export class WorkspaceIndex {
 
   /** Re-reads one file from disk (created or changed), or forgets it (deleted or unreadable). */
   refreshFile(uri: string): void {
-    this.cached = undefined;
+    this.invalidate();
     let file: string;
     try {
       file = fileURLToPath(uri);
@@ -74,7 +85,7 @@ export class WorkspaceIndex {
 
   forget(uri: string): void {
     this.disk.delete(uri);
-    this.cached = undefined;
+    this.invalidate();
   }
 
   get diskFileCount(): number {
@@ -127,7 +138,7 @@ export class WorkspaceIndex {
       }
     };
     for (const f of folders) await walk(f);
-    this.cached = undefined;
+    this.invalidate();
     return count;
   }
 }
