@@ -7,6 +7,7 @@ import { CodeActionRequest, CodeLensRequest, Diagnostic, DidChangeWatchedFilesNo
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../harness/files';
 import { startServer } from './client';
+import { analyzeText, LineIndex } from '../../server/src/core';
 
 const broken = fs.readFileSync(path.join(repoRoot(), 'examples', 'broken.yaml'), 'utf8');
 const seed = fs.readFileSync(path.join(repoRoot(), 'examples', 'allow-frontend-to-backend.yaml'), 'utf8');
@@ -248,6 +249,28 @@ test('editing one open file refreshes the workspace findings of the other open f
     c.change(podsUri, 2, pods('backend', 'frontend'));
     const after = await c.diagnostics(policyUri, (p) => !p.diagnostics.some((d) => d.code === 'NP401'), 15_000);
     assert.deepEqual(netpol(after.diagnostics).filter((d) => d.severity === 1 || d.severity === 2), []);
+  } finally {
+    await c.close();
+  }
+});
+
+test('a large file is opened on two threads and gets exactly the diagnostics of a one-thread analysis', async () => {
+  const gen = (await import(pathToFileURL(path.join(repoRoot(), 'scripts', 'gen-policies.mjs')).href)) as { generatePolicyStream: (n: number, seed?: number) => { text: string } };
+  const text = gen.generatePolicyStream(400, 7).text;
+  const uri = 'file:///w/many.yaml';
+  const expected = analyzeText(text).diagnostics;
+  assert.ok(expected.length > 20, 'the generated stream has findings');
+  const c = await startServer();
+  try {
+    c.open(uri, text);
+    const got = await c.diagnostics(uri, (p) => p.diagnostics.length > 0, 60_000);
+    const lines = new LineIndex(text);
+    const key = (code: unknown, message: string, offset: number) => `${String(code)} ${lines.positionAt(offset).line}:${lines.positionAt(offset).character} ${message}`;
+    assert.deepEqual(
+      got.diagnostics.map((d) => `${String(d.code)} ${d.range.start.line}:${d.range.start.character} ${d.message}`).sort(),
+      expected.map((d) => key(d.code, d.path ? `${d.path}: ${d.message}` : d.message, d.span.start)).sort(),
+    );
+    assert.ok(c.logs.some((l) => /400 YAML documents, \d+ analysed here .*by the worker thread/.test(l.message)), `the worker took part: ${c.logs.map((l) => l.message).join('\n')}`);
   } finally {
     await c.close();
   }

@@ -10,7 +10,7 @@ import { extractInventory, Inventory, PodInfo } from './model/inventory';
 import { parseYamlStream } from './syntax/tree';
 import type { FileAnalysis } from './workspace';
 
-interface ChunkResult {
+export interface ChunkResult {
   readonly diagnostics: readonly Diagnostic[];
   readonly policies: readonly AnalyzedPolicy[];
   readonly inventory: Inventory;
@@ -56,12 +56,31 @@ function analyzeChunk(text: string, file: string, settings: Settings): ChunkResu
   return { diagnostics: analysis.diagnostics, policies: analysis.policies, inventory: extractInventory(docs, file) };
 }
 
+/** The analysis of each of `chunks` (YAML documents cut by documentStarts), each on its own. */
+export function analyzeChunks(chunks: readonly string[], file: string, settings: Settings): ChunkResult[] {
+  return chunks.map((c) => analyzeChunk(c, file, settings));
+}
+
+function settingsKeyOf(settings: Settings): string {
+  return JSON.stringify(settings.severity ?? {});
+}
+
+/** Puts chunk results computed elsewhere (another thread) into `cache`, for `settings`. */
+export function prefillChunks(cache: ChunkCache, settings: Settings, chunks: readonly string[], results: readonly ChunkResult[]): void {
+  const key = settingsKeyOf(settings);
+  if (cache.settingsKey !== key) {
+    cache.chunks = new Map();
+    cache.settingsKey = key;
+  }
+  chunks.forEach((c, i) => cache.chunks.set(c, results[i]));
+}
+
 /**
  * Analyses a file, reusing `cache` for documents whose text did not change. The result is the
  * same as analyzeFile's, except that each policy's spans are relative to its `base`.
  */
 export function analyzeIncremental(file: string, text: string, settings: Settings, cache: ChunkCache): FileAnalysis {
-  const key = JSON.stringify(settings.severity ?? {});
+  const key = settingsKeyOf(settings);
   if (cache.settingsKey !== key) {
     cache.chunks = new Map();
     cache.settingsKey = key;

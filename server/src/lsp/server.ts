@@ -9,16 +9,19 @@ import { pathToFileURL } from 'url';
 import { CodeActionKind, CodeLens, Connection, Diagnostic as LspDiagnostic, DidChangeConfigurationNotification, FileChangeType, Hover, InitializeResult, MarkupKind, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'url';
-import { buildPlan, describePolicies, describePolicy, getHover, listPolicies, renderPlanText, withWorkspaceDiagnostics } from '../core';
+import { buildPlan, ChunkCache, documentStarts, getLocale, describePolicies, describePolicy, getHover, listPolicies, renderPlanText, withWorkspaceDiagnostics } from '../core';
 import { quickFixes, toLspDiagnostic, toRange } from './convert';
 import { WorkspaceIndex } from './workspaceIndex';
 import { runSafe } from './runSafe';
 import { startAuthoring } from './authoring';
+import { AnalysisPool, PARALLEL_MIN_DOCUMENTS } from './analysisPool';
 import { DEFAULT_SETTINGS, readSettings, ServerSettings } from './settings';
 
 export interface ServerOptions {
   /** Milliseconds to wait after a change before analysing; 0 analyses at once. */
   readonly debounceMs?: number;
+  /** The script an analysis worker thread runs (the server bundle itself); none: no worker. */
+  readonly workerScript?: string;
 }
 
 /** Documents larger than this get one diagnostic saying so instead of an analysis. */
@@ -32,6 +35,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let pullConfiguration = false;
   let docsBase = pathToFileURL(path.join(__dirname, '..', 'docs', 'rules')).href + '/';
   const index = new WorkspaceIndex({}, (msg) => connection.console.log(`netpol-lens: ${msg}`));
+  const pool = new AnalysisPool(options.workerScript, (msg) => connection.console.log(`netpol-lens: ${msg}`), getLocale);
+  /** Large files being opened on two threads (see analysisPool.ts); their completion validates the latest version. */
+  const opening = new Map<string, Promise<void>>();
   let folders: string[] = [];
 
   const docsUrl = (code: string, slug: string): string => `${docsBase}${code}-${slug}.md`;
@@ -62,6 +68,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
 
   connection.onInitialized(() => {
+    pool.warmUp();
     if (folders.length) {
       const started = Date.now();
       void index.scan(folders).then(
@@ -78,24 +85,27 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
   });
 
+  /** Takes new settings; re-analyses everything only when they differ from the current ones. */
+  function applySettings(raw: unknown): void {
+    const next = readSettings(raw);
+    if (JSON.stringify(next) === JSON.stringify(settings)) return;
+    settings = next;
+    index.setSettings({ severity: settings.severity });
+    for (const doc of documents.all()) validate(doc);
+  }
+
   async function refreshSettings(): Promise<void> {
     try {
-      const raw = await connection.workspace.getConfiguration('netpolLens');
-      settings = readSettings(raw);
-      index.setSettings({ severity: settings.severity });
+      applySettings(await connection.workspace.getConfiguration('netpolLens'));
     } catch (err) {
       connection.console.warn(`netpol-lens: could not read settings: ${(err as Error).message}`);
     }
-    for (const doc of documents.all()) validate(doc);
   }
 
   connection.onDidChangeConfiguration((change) => {
     if (pullConfiguration) void refreshSettings();
     else {
-      const raw = (change.settings as Record<string, unknown> | undefined)?.netpolLens;
-      settings = readSettings(raw);
-      index.setSettings({ severity: settings.severity });
-      for (const doc of documents.all()) validate(doc);
+      applySettings((change.settings as Record<string, unknown> | undefined)?.netpolLens);
     }
   });
 
@@ -140,6 +150,26 @@ export function startServer(connection: Connection, options: ServerOptions = {})
           version,
           diagnostics: big ? [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 3, source: 'netpol', message: `This file has ${text.length} characters, over the ${MAX_DOCUMENT_CHARS} NetworkPolicy Lens analyses in the editor; run netpol-lens check on it instead.` }] : [],
         });
+        return;
+      }
+      if (opening.has(doc.uri)) return;
+      if (!index.hasOpen(doc.uri) && pool.usable && documentStarts(text).length >= PARALLEL_MIN_DOCUMENTS) {
+        // A large file seen for the first time: analyse it on two threads, then validate as usual
+        // (every document is then in the cache, so that costs little).
+        let job: Promise<void> | undefined;
+        const done = (cache: ChunkCache | undefined): void => {
+          if (opening.get(doc.uri) !== job) return; // closed (and maybe reopened) meanwhile
+          opening.delete(doc.uri);
+          if (!documents.get(doc.uri)) return;
+          if (cache) index.analyzeOpenWith(doc.uri, version, text, cache);
+          else index.analyzeOpen(doc.uri, version, text);
+          validate(documents.get(doc.uri)!, workspaceDelay);
+        };
+        job = pool.analyzeOpening(doc.uri, text, index.currentSettings).then(done, (err) => {
+          connection.console.error(`netpol-lens: opening ${doc.uri} on two threads failed: ${(err as Error).message}`);
+          done(undefined);
+        });
+        opening.set(doc.uri, job);
         return;
       }
       const analysis = index.analyzeOpen(doc.uri, version, text).analysis;
@@ -211,7 +241,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const delay = delay0 > 0 && (lastCost.get(doc.uri) ?? Infinity) < 50 ? 1 : delay0;
     if (delay <= 0) {
       timers.delete(doc.uri);
-      validate(doc, 0);
+      validate(doc);
       return;
     }
     timers.set(doc.uri, setTimeout(() => {
@@ -235,6 +265,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     openedAt.delete(e.document.uri);
     lastCost.delete(e.document.uri);
     index.closeOpen(e.document.uri);
+    opening.delete(e.document.uri);
     published.delete(e.document.uri);
     shownGeneration.delete(e.document.uri);
     scheduleRefresh();
