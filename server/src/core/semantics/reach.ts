@@ -35,6 +35,8 @@ interface WorldCache {
   readonly endpoints: readonly Endpoint[];
   readonly index: ReadonlyMap<PodInfo, number>;
   readonly ports: Map<PodInfo, PortRef[]>;
+  /** Per peer of a policy: which pods of the world it matches. */
+  readonly peerMasks: Map<CompiledPeer, Uint8Array>;
   /** The numeric ports the world's ingress rules name (the fallback for a pod without ports). */
   fallback?: PortRef[];
 }
@@ -46,7 +48,7 @@ function cacheOf(world: World): WorldCache {
   if (!c) {
     const index = new Map<PodInfo, number>();
     world.pods.forEach((p, i) => index.set(p, i));
-    c = { endpoints: world.pods.map((p) => ({ kind: 'pod', pod: p })), index, ports: new Map() };
+    c = { endpoints: world.pods.map((p) => ({ kind: 'pod', pod: p })), index, ports: new Map(), peerMasks: new Map() };
     CACHES.set(world, c);
   }
   return c;
@@ -83,7 +85,8 @@ function rulePortOk(rule: CompiledRule, p: PortRef, dest: Endpoint): boolean {
  */
 export function reachabilityOf(world: World, pod: PodInfo): PairReach[] {
   const self: Endpoint = { kind: 'pod', pod };
-  const { index, endpoints } = cacheOf(world);
+  const cache = cacheOf(world);
+  const { index, endpoints } = cache;
 
   // Whether a peer of some policy matches the hovered pod (each peer once).
   const matchesSelf = new Map<CompiledPeer, boolean>();
@@ -94,11 +97,24 @@ export function reachabilityOf(world: World, pod: PodInfo): PairReach[] {
   };
   const ruleHitsSelf = (policy: CompiledPolicy, rule: CompiledRule): boolean => !rule.peers || rule.peers.some((peer) => peerHitsSelf(policy, peer));
 
-  // The hovered pod's own rules against every pod: one mask per rule.
+  // The hovered pod's own rules against every pod: one mask per peer (kept for the world), ORed per rule.
+  const peerMask = (policy: CompiledPolicy, peer: CompiledPeer): Uint8Array => {
+    let m = cache.peerMasks.get(peer);
+    if (!m) {
+      m = new Uint8Array(endpoints.length);
+      for (let k = 0; k < endpoints.length; k++) if (peerMatches(world, policy, peer, endpoints[k])) m[k] = 1;
+      cache.peerMasks.set(peer, m);
+    }
+    return m;
+  };
   const ruleMask = (policy: CompiledPolicy, rule: CompiledRule): Uint8Array | undefined => {
     if (!rule.peers) return undefined; // every peer
+    if (rule.peers.length === 1) return peerMask(policy, rule.peers[0]);
     const m = new Uint8Array(endpoints.length);
-    for (const peer of rule.peers) for (let k = 0; k < endpoints.length; k++) if (!m[k] && peerMatches(world, policy, peer, endpoints[k])) m[k] = 1;
+    for (const peer of rule.peers) {
+      const pm = peerMask(policy, peer);
+      for (let k = 0; k < endpoints.length; k++) m[k] |= pm[k];
+    }
     return m;
   };
   const ownIngress = policiesSelecting(world, pod, 'ingress').flatMap((p) => p.ingress.map((rule) => ({ rule, mask: ruleMask(p, rule) })));
