@@ -72,7 +72,7 @@ export function tPair(message: string, ...args: unknown[]): Localized {
 
 /** Text shown in English exactly as kubectl prints it; other locales add the English after the translation. */
 export function kubectlText(m: Localized): string {
-  return m.text === m.en ? m.en : `${m.text} (kubectl: ${m.en})`;
+  return !current || m.text === m.en ? m.en : `${m.text} (kubectl: ${m.en})`;
 }
 
 /** Messages asked for in a non-English locale that its bundle lacks (for the coverage test). */

@@ -174,10 +174,11 @@ function directionReasons(world: World, tr: Traffic, v: Verdict, dir: 'ingress' 
     }
     return out;
   }
+  const args = [dir, endpointName(other), `${tr.port}/${tr.protocol}`];
   const noRule = d.isolatedBy.length === 1
-    ? dir === 'egress' ? 'no {0} rule of that policy allows to {1} on {2}:' : 'no {0} rule of that policy allows from {1} on {2}:'
-    : dir === 'egress' ? 'no {0} rule of those policies allows to {1} on {2}:' : 'no {0} rule of those policies allows from {1} on {2}:';
-  out.push(`  ${t(noRule, dir, endpointName(other), `${tr.port}/${tr.protocol}`)}`);
+    ? dir === 'egress' ? t('no {0} rule of that policy allows to {1} on {2}:', ...args) : t('no {0} rule of that policy allows from {1} on {2}:', ...args)
+    : dir === 'egress' ? t('no {0} rule of those policies allows to {1} on {2}:', ...args) : t('no {0} rule of those policies allows from {1} on {2}:', ...args);
+  out.push(`  ${noRule}`);
   for (const ref of d.isolatedBy) {
     const policy = world.policies.find((p) => p.ref === ref);
     if (!policy) continue;
