@@ -4,6 +4,7 @@ import * as path from 'path';
 import { lineLocator, loadWorkspace } from '../core';
 import type { Locate, Workspace, WorkspaceFile } from '../core';
 import { collectYamlFiles, UsageError } from './files';
+import { t } from '../core/l10n';
 
 export interface Io {
   stdout(s: string): void;
@@ -33,13 +34,13 @@ export function readYamlFiles(inputs: readonly string[], io: Io): { readonly fil
     try {
       const st = fs.statSync(file);
       if (st.size > MAX_FILE_BYTES) {
-        io.stderr(`netpol-lens: skipping ${file}: ${st.size} bytes is over the ${MAX_FILE_BYTES}-byte limit\n`);
+        io.stderr(`netpol-lens: ${t('skipping {0}: {1} bytes is over the {2}-byte limit', file, st.size, MAX_FILE_BYTES)}\n`);
         unreadable = true;
         continue;
       }
       files.push({ file, text: fs.readFileSync(file, 'utf8') });
     } catch (err) {
-      io.stderr(`netpol-lens: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
+      io.stderr(`netpol-lens: ${t('cannot read {0}: {1}', file, (err as NodeJS.ErrnoException).code ?? (err as Error).message)}\n`);
       unreadable = true;
     }
   }
