@@ -47,6 +47,9 @@ test('plan, traffic and matrix follow --locale too; JSON keys stay English', () 
   const json = run(['plan', '--locale', 'ko', '--format', 'json', 'test/fixtures/workspaces/seed']);
   const parsed = JSON.parse(json.stdout) as { sections: { checks: { expect: string }[] }[] };
   assert.ok(parsed.sections.every((s) => s.checks.every((c) => c.expect === 'connects' || c.expect.startsWith('connects ') || c.expect.startsWith('times out'))));
+  const bad = run(['check', '--locale', 'ko', '--format', 'xml', 'examples']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^netpol-lens: --format은 text, json, sarif 중 하나여야 합니다 \("xml"은\(는\) 안 됩니다\)\n/);
   const matrix = run(['matrix', '--locale', 'ko', 'test/fixtures/workspaces/seed']);
   assert.match(matrix.stdout, /^포트 80\/TCP의 도달 가능성/);
 });

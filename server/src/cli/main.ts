@@ -5,7 +5,7 @@
  * Exit status: 0 no errors (check) / answered (the others), 1 errors found (check),
  * 2 bad usage, unreadable input, or something asked for that the files do not have.
  */
-import { analyzeFile, buildWorkspace, setLocale, withWorkspaceDiagnostics } from '../core';
+import { analyzeFile, buildWorkspace, setLocale, t, withWorkspaceDiagnostics } from '../core';
 import { describe } from './describe';
 import { UsageError } from './files';
 import { FileResult, formatJson, formatSarif, formatText } from './format';
@@ -86,7 +86,7 @@ export function run(argv: readonly string[], io: Io, cwd = process.cwd(), env: N
     if (command === 'traffic') return traffic(rest, io, cwd);
     if (command === 'matrix') return matrix(rest, io);
     if (command === 'plan') return plan(rest, io);
-    throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    throw new UsageError(t('unknown command {0}', JSON.stringify(command)));
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr(`netpol-lens: ${err.message}\n${USAGE}\n`);
@@ -106,11 +106,11 @@ function check(args: readonly string[], io: Io, cwd: string): number {
     } else if (a.startsWith('--format=')) {
       format = a.slice('--format='.length);
     } else if (a.startsWith('-')) {
-      throw new UsageError(`unknown option ${a}`);
+      throw new UsageError(t('unknown option {0}', a));
     } else inputs.push(a);
   }
-  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not ${JSON.stringify(format)}`);
-  if (inputs.length === 0) throw new UsageError('check needs at least one file or folder');
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(t('--format must be text, json or sarif, not {0}', JSON.stringify(format)));
+  if (inputs.length === 0) throw new UsageError(t('check needs at least one file or folder'));
   const { files, unreadable } = readYamlFiles(inputs, io);
   const loaded = files.map((f) => ({ ...f, analysis: analyzeFile(f) }));
   const results: FileResult[] = [];
