@@ -15,6 +15,8 @@
 //
 // Environment: E2E_TIMEOUT_MS (default 180000, one run), E2E_INSTALL_TIMEOUT_MS (default 900000),
 // E2E_SCREENSHOT=file.png, E2E_GREP=text, E2E_VERBOSE=1, E2E_KEEP_TMP=1, E2E_CACHE_DIR, E2E_CHROMIUM.
+// E2E_LOCALE=ko (or the argument --locale ko) runs the workbench with that display language and only the suite test/e2e/<locale>/
+// (see displayLanguage below); without it, every suite except the locale ones runs.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -46,6 +48,9 @@ const INSTALL_TIMEOUT_MS = positiveInt('E2E_INSTALL_TIMEOUT_MS', 900_000);
 const VERBOSE = process.env.E2E_VERBOSE === '1';
 const KEEP_TMP = process.env.E2E_KEEP_TMP === '1';
 const SCREENSHOT = process.env.E2E_SCREENSHOT ? path.resolve(process.env.E2E_SCREENSHOT) : undefined;
+const LOCALE_ARG = process.argv.indexOf('--locale');
+const LOCALE = (LOCALE_ARG >= 0 ? process.argv[LOCALE_ARG + 1] ?? '' : process.env.E2E_LOCALE || '').trim();
+if (LOCALE && !/^[a-z]{2,3}(-[A-Za-z0-9]+)*$/.test(LOCALE)) throw new Error(`E2E_LOCALE must be a language tag such as ko, not ${JSON.stringify(LOCALE)}`);
 
 const TESTS_INDEX = path.join(ROOT, 'out', 'test', 'e2e', 'index.js');
 const WORKSPACE_SOURCE = path.join(ROOT, 'test', 'e2e', 'workspace');
@@ -368,7 +373,7 @@ async function startServer(tmp, env, serverTail) {
       '--without-connection-token', '--accept-server-license-terms', '--enable-smoke-test-driver',
       '--disable-telemetry', '--disable-workspace-trust',
       '--server-data-dir', path.join(tmp, 'server-data'), '--user-data-dir', path.join(tmp, 'user-data'),
-      '--extensions-dir', path.join(tmp, 'extensions')];
+      '--extensions-dir', path.join(tmp, 'extensions'), ...(LOCALE ? ['--locale', LOCALE] : [])];
     // Its own process group, so that the extension host and the language server it forks stop with it.
     const server = spawn(process.execPath, args, { cwd: tmp, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     session.server = server;
@@ -405,7 +410,27 @@ function prepareTmp() {
   fs.writeFileSync(path.join(tmp, 'user-data', 'Machine', 'settings.json'), settings);
   const workspace = path.join(tmp, 'workspace');
   fs.cpSync(WORKSPACE_SOURCE, workspace, { recursive: true });
+  if (LOCALE) displayLanguage(path.join(tmp, 'user-data'), LOCALE);
   return { tmp, workspace };
+}
+
+/**
+ * Makes `locale` a display language the VS Code server can serve without a download. The server
+ * picks the workbench's language from the `vscode.nls.locale` cookie (else Accept-Language) and
+ * looks it up in <user-data-dir>/languagepacks.json, as the language-pack extensions register
+ * themselves; for a known language it generates nls.messages.js, which sets
+ * globalThis._VSCODE_NLS_LANGUAGE, which becomes vscode.env.language in the extension host (and
+ * InitializeParams.locale for our server). The Marketplace language pack cannot be downloaded
+ * here, so the registered pack has no translations of its own: the workbench's own UI stays
+ * English, while every extension sees the display language `locale` and uses its own bundles.
+ */
+function displayLanguage(userData, locale) {
+  const dir = path.join(userData, 'languagepack');
+  fs.mkdirSync(dir, { recursive: true });
+  const translations = path.join(dir, 'main.i18n.json');
+  fs.writeFileSync(translations, JSON.stringify({ version: '1.0.0', contents: {} }));
+  const pack = { hash: `netpol-e2e-${locale}`, extensions: [{ extensionIdentifier: { id: `netpol-e2e.language-pack-${locale}` }, version: '1.0.0' }], translations: { vscode: translations }, label: locale };
+  fs.writeFileSync(path.join(userData, 'languagepacks.json'), JSON.stringify({ [locale]: pack }));
 }
 
 /** Logs of the server and the browser console (which includes the workbench's log), shown when a run breaks down (or live with E2E_VERBOSE=1). */
@@ -470,6 +495,9 @@ async function runOnce(reader) {
   // The extension host inherits the server's environment: tell the runner it may ask for screenshots.
   env.NETPOL_E2E_DRIVER = 'offline';
   if (SCREENSHOT) env.NETPOL_E2E_SCREENSHOT = SCREENSHOT;
+  // Which suite the runner (out/test/e2e/index.js) loads: test/e2e/<locale>/, or the others.
+  if (LOCALE) env.NETPOL_E2E_LOCALE = LOCALE;
+  else delete env.NETPOL_E2E_LOCALE;
   for (const key of ['XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'XDG_DATA_HOME', 'XDG_RUNTIME_DIR', 'VSCODE_CLI', 'ELECTRON_RUN_AS_NODE', 'VSCODE_IPC_HOOK_CLI']) delete env[key];
 
   const startedAt = Date.now();
@@ -497,7 +525,7 @@ async function runOnce(reader) {
   session.browserPid = browserServer.process().pid;
   const browser = await chromium.connect(browserServer.wsEndpoint(), { timeout: 30_000 });
   session.browser = browser;
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...(LOCALE ? { locale: LOCALE } : {}) });
   const page = await context.newPage();
   session.page = page;
   log(`Chromium ready after ${seconds(Date.now() - startedAt)}`);
@@ -520,6 +548,7 @@ async function runOnce(reader) {
     ['extensionTestsPath', remote(TESTS_INDEX)],
     ['skipWelcome', 'true'],
   ];
+  if (LOCALE) await context.addCookies([{ name: 'vscode.nls.locale', value: LOCALE, url: `http://127.0.0.1:${port}/` }]);
   const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   await page.goto(url, { waitUntil: 'domcontentloaded' });
   log(`workbench page loaded after ${seconds(Date.now() - startedAt)}`);

@@ -98,7 +98,7 @@ async function insertTemplate(template: unknown): Promise<boolean> {
   if (!chosen) {
     const pick = await vscode.window.showQuickPick(
       templates.map((t) => ({ label: t.label, detail: t.description, template: t })),
-      { placeHolder: 'NetworkPolicy template to insert as a new YAML document', matchOnDetail: true },
+      { placeHolder: vscode.l10n.t('NetworkPolicy template to insert as a new YAML document'), matchOnDetail: true },
     );
     if (!pick) return false;
     chosen = pick.template;
@@ -114,7 +114,7 @@ async function insertTemplate(template: unknown): Promise<boolean> {
   });
   if (!lspEdit) return false;
   if (doc.version !== version) {
-    void vscode.window.showWarningMessage('NetworkPolicy Lens: the document changed while the template was prepared; run the command again.');
+    void vscode.window.showWarningMessage(vscode.l10n.t('NetworkPolicy Lens: the document changed while the template was prepared; run the command again.'));
     return false;
   }
   const edit = await client.protocol2CodeConverter.asWorkspaceEdit(lspEdit);

@@ -11,7 +11,7 @@ const root = repoRoot();
 const cli = path.join(root, 'dist', 'cli.js');
 
 function run(args: string[], cwd = root) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -20,7 +20,7 @@ const cli = path.join(root, 'dist', 'cli.js');
 const snapshots = path.join(root, 'test', 'fixtures', 'snapshots', 'cli');
 
 function run(args: string[], cwd = root) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -8,7 +8,10 @@
  * `[netpol-e2e-result] {"passed":..,"failed":..,"pending":..}` after; scripts/e2e-offline.mjs uses
  * them to tell the report from the workbench's own log and to print its `N passed, N failed` line.
  *
- * E2E_GREP=text (environment) runs only the tests whose full title contains `text`. Under the
+ * E2E_GREP=text (environment) runs only the tests whose full title contains `text`.
+ * NETPOL_E2E_LOCALE=ko (set by scripts/e2e-offline.mjs for E2E_LOCALE=ko, which also makes ko the
+ * display language) runs only the suite in the folder of that name (test/e2e/ko/); without it,
+ * those locale folders are left out. Under the
  * offline driver with E2E_SCREENSHOT set, the driver saves a screenshot (Problems panel open)
  * after the last test, while the extension host still runs.
  */
@@ -21,11 +24,15 @@ import { requestScreenshot } from './helpers';
 export const START_MARKER = '[netpol-e2e-start]';
 export const RESULT_MARKER = '[netpol-e2e-result]';
 
+/** Folders holding a suite for one display language, run only under that language. */
+const LOCALE_SUITES = ['ko'];
+
 /** Compiled test files under `dir`, sorted so the order is the same on every machine. */
-function findTestFiles(dir: string): string[] {
+function findTestFiles(dir: string, skip: readonly string[] = []): string[] {
   const out: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
+    if (entry.isDirectory() && skip.includes(entry.name)) continue;
     if (entry.isDirectory()) out.push(...findTestFiles(full));
     else if (entry.isFile() && entry.name.endsWith('.test.js')) out.push(full);
   }
@@ -37,7 +44,9 @@ export function run(): Promise<void> {
   const grep = process.env.E2E_GREP;
   if (grep) mocha.grep(grep);
 
-  const files = findTestFiles(__dirname);
+  const locale = process.env.NETPOL_E2E_LOCALE;
+  if (locale && !LOCALE_SUITES.includes(locale)) return Promise.reject(new Error(`no e2e suite for the locale ${locale}`));
+  const files = locale ? findTestFiles(path.join(__dirname, locale)) : findTestFiles(__dirname, LOCALE_SUITES);
   if (files.length === 0) return Promise.reject(new Error(`no *.test.js files in ${__dirname}; run npm run compile-tests`));
   for (const file of files) mocha.addFile(file);
 

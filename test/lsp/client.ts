@@ -47,6 +47,8 @@ export interface StartOptions {
   readonly settings?: unknown;
   /** A folder to open as the workspace (scanned for policies and workloads). */
   readonly folder?: string;
+  /** InitializeParams.locale, as VS Code sends its display language. */
+  readonly locale?: string;
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestClient> {
@@ -77,6 +79,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestClien
   connection.listen();
   await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
+    ...(options.locale ? { locale: options.locale } : {}),
     rootUri: options.folder ? pathToFileURL(options.folder).href : null,
     capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } }, textDocument: { publishDiagnostics: { versionSupport: true } } },
     workspaceFolders: options.folder ? [{ uri: pathToFileURL(options.folder).href, name: 'w' }] : null,

@@ -9,6 +9,7 @@ import { describeByPrefix, describePolicies, findPolicies, listPolicies, sortPol
 import { UsageError } from './files';
 import { noteInvalid } from './get';
 import { Io, parseArgs, readInputs } from './load';
+import { t } from '../core/l10n';
 
 const DESCRIBE_OPTIONS = {
   '-n': { name: 'namespace', value: true },
@@ -17,7 +18,7 @@ const DESCRIBE_OPTIONS = {
 
 export function describe(args: readonly string[], io: Io, cwd: string): number {
   const { positionals, values } = parseArgs(args, DESCRIBE_OPTIONS);
-  if (positionals.length === 0) throw new UsageError('describe needs at least one file or folder');
+  if (positionals.length === 0) throw new UsageError(t('describe needs at least one file or folder'));
   let name: string | undefined;
   if (positionals.length >= 2 && !fs.existsSync(path.resolve(cwd, positionals[positionals.length - 1]))) name = positionals.pop();
   const loaded = readInputs(positionals, io);

@@ -1,6 +1,7 @@
 /** Collects the YAML files named on the command line (folders recursively). */
 import * as fs from 'fs';
 import * as path from 'path';
+import { t } from '../core/l10n';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 
@@ -31,7 +32,7 @@ export function collectYamlFiles(inputs: readonly string[]): string[] {
     try {
       st = fs.statSync(input);
     } catch {
-      throw new UsageError(`cannot read ${input}: no such file or directory`);
+      throw new UsageError(t('cannot read {0}: no such file or directory', input));
     }
     if (st.isDirectory()) walk(input);
     else out.push(input);

@@ -1,4 +1,5 @@
 /** Renders core diagnostics for the terminal, as JSON, and as SARIF 2.1.0 for code scanning. */
+import { t } from '../core/l10n';
 import { LineIndex, RULES } from '../core';
 import type { Diagnostic } from '../core';
 
@@ -25,7 +26,7 @@ export function formatText(results: readonly FileResult[]): string {
       out.push(`${r.file}:${p.line + 1}:${p.character + 1}: ${d.severity} ${d.code} ${d.path ? `${d.path}: ` : ''}${d.message}`);
     }
   }
-  out.push(`${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} in ${results.length} file${results.length === 1 ? '' : 's'}`);
+  out.push(t('{0}, {1} in {2}', t(errors === 1 ? '{0} error' : '{0} errors', errors), t(warnings === 1 ? '{0} warning' : '{0} warnings', warnings), t(results.length === 1 ? '{0} file' : '{0} files', results.length)));
   return out.join('\n') + '\n';
 }
 

@@ -2,6 +2,7 @@
 import { listPolicies, renderPolicyTable, sortPolicies } from '../core';
 import type { PolicyEntry } from '../core';
 import { Io, parseArgs, readInputs } from './load';
+import { t } from '../core/l10n';
 
 const GET_OPTIONS = {
   '-n': { name: 'namespace', value: true },
@@ -13,7 +14,7 @@ const GET_OPTIONS = {
 /** Policies the API server would reject are listed (the files hold them) and mentioned on stderr. */
 export function noteInvalid(entries: readonly PolicyEntry[], io: Io): void {
   for (const e of entries) {
-    if (!e.valid) io.stderr(`netpol-lens: note: ${e.namespace}/${e.name} (${e.file}) would be rejected by the API server; see \`netpol-lens check ${e.file}\`\n`);
+    if (!e.valid) io.stderr(`netpol-lens: ${t('note: {0} ({1}) would be rejected by the API server; see `netpol-lens check {1}`', `${e.namespace}/${e.name}`, e.file)}\n`);
   }
 }
 

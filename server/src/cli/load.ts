@@ -4,6 +4,7 @@ import * as path from 'path';
 import { lineLocator, loadWorkspace } from '../core';
 import type { Locate, Workspace, WorkspaceFile } from '../core';
 import { collectYamlFiles, UsageError } from './files';
+import { t } from '../core/l10n';
 
 export interface Io {
   stdout(s: string): void;
@@ -33,13 +34,13 @@ export function readYamlFiles(inputs: readonly string[], io: Io): { readonly fil
     try {
       const st = fs.statSync(file);
       if (st.size > MAX_FILE_BYTES) {
-        io.stderr(`netpol-lens: skipping ${file}: ${st.size} bytes is over the ${MAX_FILE_BYTES}-byte limit\n`);
+        io.stderr(`netpol-lens: ${t('skipping {0}: {1} bytes is over the {2}-byte limit', file, st.size, MAX_FILE_BYTES)}\n`);
         unreadable = true;
         continue;
       }
       files.push({ file, text: fs.readFileSync(file, 'utf8') });
     } catch (err) {
-      io.stderr(`netpol-lens: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
+      io.stderr(`netpol-lens: ${t('cannot read {0}: {1}', file, (err as NodeJS.ErrnoException).code ?? (err as Error).message)}\n`);
       unreadable = true;
     }
   }
@@ -47,7 +48,7 @@ export function readYamlFiles(inputs: readonly string[], io: Io): { readonly fil
 }
 
 export function readInputs(inputs: readonly string[], io: Io): Loaded {
-  if (inputs.length === 0) throw new UsageError('no files or folders given');
+  if (inputs.length === 0) throw new UsageError(t('no files or folders given'));
   const { files, unreadable } = readYamlFiles(inputs, io);
   return { workspace: loadWorkspace(files), files, locate: lineLocator(files), unreadable };
 }
@@ -79,13 +80,13 @@ export function parseArgs(args: readonly string[], spec: Readonly<Record<string,
     const eq = a.indexOf('=');
     const key = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
     const opt = spec[key];
-    if (!opt) throw new UsageError(`unknown option ${key}`);
+    if (!opt) throw new UsageError(t('unknown option {0}', key));
     if (opt.value) {
       const v = key !== a ? a.slice(eq + 1) : args[++i];
-      if (v === undefined) throw new UsageError(`${key} needs a value`);
+      if (v === undefined) throw new UsageError(t('{0} needs a value', key));
       values.set(opt.name, v);
     } else {
-      if (key !== a) throw new UsageError(`${key} takes no value`);
+      if (key !== a) throw new UsageError(t('{0} takes no value', key));
       flags.add(opt.name);
     }
   }
@@ -99,7 +100,7 @@ export function parsePortSpec(text: string): { port: string; protocol?: string }
   const slash = text.lastIndexOf('/');
   const port = slash >= 0 ? text.slice(0, slash) : text;
   const protocol = slash >= 0 ? text.slice(slash + 1).toUpperCase() : undefined;
-  if (!port) throw new UsageError(`--port needs a port number or name, not ${JSON.stringify(text)}`);
-  if (protocol !== undefined && !PROTOCOLS.includes(protocol)) throw new UsageError(`protocol must be TCP, UDP or SCTP, not ${JSON.stringify(text.slice(slash + 1))}`);
+  if (!port) throw new UsageError(t('--port needs a port number or name, not {0}', JSON.stringify(text)));
+  if (protocol !== undefined && !PROTOCOLS.includes(protocol)) throw new UsageError(t('protocol must be TCP, UDP or SCTP, not {0}', JSON.stringify(text.slice(slash + 1))));
   return { port, protocol };
 }

@@ -5,7 +5,7 @@
  * Exit status: 0 no errors (check) / answered (the others), 1 errors found (check),
  * 2 bad usage, unreadable input, or something asked for that the files do not have.
  */
-import { analyzeFile, buildWorkspace, withWorkspaceDiagnostics } from '../core';
+import { analyzeFile, buildWorkspace, setLocale, t, withWorkspaceDiagnostics } from '../core';
 import { describe } from './describe';
 import { UsageError } from './files';
 import { FileResult, formatJson, formatSarif, formatText } from './format';
@@ -16,7 +16,7 @@ import { traffic } from './traffic';
 import { readYamlFiles } from './load';
 
 const VERSION = '0.1.0';
-const USAGE = `usage: netpol-lens check <files or folders...> [--format text|json|sarif]
+const USAGE = `usage: netpol-lens check <files or folders...> [--format text|json|sarif] [--locale TAG]
        netpol-lens get <files or folders...> [-n NAMESPACE] [-A]
        netpol-lens describe <files or folders...> [NAME] [-n NAMESPACE]
        netpol-lens traffic <files or folders...> --from REF --to REF --port PORT[/PROTOCOL] [--json]
@@ -42,6 +42,9 @@ const USAGE = `usage: netpol-lens check <files or folders...> [--format text|jso
 Pods come from Pod manifests and from workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet,
 ReplicationController, Job, CronJob) in the same files; namespaces' labels from Namespace objects.
 
+--locale TAG (any command) sets the language of messages (en, ko); without it, LC_ALL,
+LC_MESSAGES or LANG decide, as for other command-line tools. English is the default.
+
 exit status: 0 no errors (check) or answered (a blocked connection is an answer), 1 errors found
 (check), 2 bad usage, unreadable input, or an unknown policy, endpoint or port`;
 
@@ -51,8 +54,23 @@ interface Io {
   stderr(s: string): void;
 }
 
-export function run(argv: readonly string[], io: Io, cwd = process.cwd()): number {
-  const [command, ...rest] = argv;
+/** Takes `--locale TAG` / `--locale=TAG` out of the arguments; the locale is else LC_ALL, LC_MESSAGES, LANG. */
+function takeLocale(argv: readonly string[], env: NodeJS.ProcessEnv): { locale: string | undefined; args: string[] } {
+  const args: string[] = [];
+  let locale: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--locale') locale = argv[++i] ?? '';
+    else if (a.startsWith('--locale=')) locale = a.slice('--locale='.length);
+    else args.push(a);
+  }
+  return { locale: locale ?? (env.LC_ALL || env.LC_MESSAGES || env.LANG || undefined), args };
+}
+
+export function run(argv: readonly string[], io: Io, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): number {
+  const { locale, args } = takeLocale(argv, env);
+  setLocale(locale);
+  const [command, ...rest] = args;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     io.stdout(USAGE + '\n');
     return command ? 0 : 2;
@@ -68,7 +86,7 @@ export function run(argv: readonly string[], io: Io, cwd = process.cwd()): numbe
     if (command === 'traffic') return traffic(rest, io, cwd);
     if (command === 'matrix') return matrix(rest, io);
     if (command === 'plan') return plan(rest, io);
-    throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    throw new UsageError(t('unknown command {0}', JSON.stringify(command)));
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr(`netpol-lens: ${err.message}\n${USAGE}\n`);
@@ -88,11 +106,11 @@ function check(args: readonly string[], io: Io, cwd: string): number {
     } else if (a.startsWith('--format=')) {
       format = a.slice('--format='.length);
     } else if (a.startsWith('-')) {
-      throw new UsageError(`unknown option ${a}`);
+      throw new UsageError(t('unknown option {0}', a));
     } else inputs.push(a);
   }
-  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not ${JSON.stringify(format)}`);
-  if (inputs.length === 0) throw new UsageError('check needs at least one file or folder');
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(t('--format must be text, json or sarif, not {0}', JSON.stringify(format)));
+  if (inputs.length === 0) throw new UsageError(t('check needs at least one file or folder'));
   const { files, unreadable } = readYamlFiles(inputs, io);
   const loaded = files.map((f) => ({ ...f, analysis: analyzeFile(f) }));
   const results: FileResult[] = [];

@@ -2,6 +2,7 @@
 import { buildPlan, renderPlanText } from '../core';
 import { UsageError } from './files';
 import { Io, parseArgs, readInputs } from './load';
+import { t } from '../core/l10n';
 
 const PLAN_OPTIONS = {
   '--format': { name: 'format', value: true },
@@ -11,7 +12,7 @@ const PLAN_OPTIONS = {
 export function plan(args: readonly string[], io: Io): number {
   const { positionals, values } = parseArgs(args, PLAN_OPTIONS);
   const format = values.get('format') ?? 'text';
-  if (!['text', 'json'].includes(format)) throw new UsageError(`--format must be text or json, not ${JSON.stringify(format)}`);
+  if (!['text', 'json'].includes(format)) throw new UsageError(t('--format must be text or json, not {0}', JSON.stringify(format)));
   const loaded = readInputs(positionals, io);
   const p = buildPlan(loaded.workspace.world, { locate: loaded.locate });
   io.stdout(format === 'json' ? JSON.stringify(p, null, 2) + '\n' : renderPlanText(p));

@@ -13,6 +13,7 @@ import { explainTraffic, renderTrafficText, resolveEndpoint, resolvePort } from 
 import type { Locate, TrafficExplanation, World } from '../core';
 import { UsageError } from './files';
 import { Io, parseArgs, parsePortSpec, PROTOCOLS, readInputs } from './load';
+import { t } from '../core/l10n';
 
 const TRAFFIC_OPTIONS = {
   '--from': { name: 'from', value: true },
@@ -71,21 +72,21 @@ export function traffic(args: readonly string[], io: Io, cwd: string): number {
   const batchFile = values.get('batch');
   let queries: (Query | { error: string; item: Record<string, unknown> })[];
   if (batchFile !== undefined) {
-    if (values.has('from') || values.has('to') || values.has('port')) throw new UsageError('--batch replaces --from, --to and --port');
+    if (values.has('from') || values.has('to') || values.has('port')) throw new UsageError(t('--batch replaces --from, --to and --port'));
     let parsed: unknown;
     try {
       parsed = JSON.parse(fs.readFileSync(path.resolve(cwd, batchFile), 'utf8'));
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      throw new UsageError(`cannot read the batch ${batchFile}: ${e.code ?? e.message}`);
+      throw new UsageError(t('cannot read the batch {0}: {1}', batchFile, e.code ?? e.message));
     }
-    if (!Array.isArray(parsed)) throw new UsageError(`the batch ${batchFile} must be a JSON array of {"from", "to", "port", "protocol"}`);
+    if (!Array.isArray(parsed)) throw new UsageError(t('the batch {0} must be a JSON array of {"from", "to", "port", "protocol"}', batchFile));
     queries = parsed.map(batchQuery);
   } else {
     const from = values.get('from');
     const to = values.get('to');
     const port = values.get('port');
-    if (!from || !to || !port) throw new UsageError('traffic needs --from REF --to REF --port PORT[/PROTOCOL] (or --batch FILE)');
+    if (!from || !to || !port) throw new UsageError(t('traffic needs --from REF --to REF --port PORT[/PROTOCOL] (or --batch FILE)'));
     const spec = parsePortSpec(port);
     queries = [{ from, to, port: spec.port, protocol: spec.protocol, written: spec.port }];
   }

@@ -16,6 +16,7 @@ import type { Span } from './text';
 import { RULES } from './rules/catalog';
 import type { Finding, Fix, PolicyDocument, Rule, Severity } from './rules/rule';
 import { parseSuppressions } from './suppress';
+import { t } from './l10n';
 
 export type SeveritySetting = Severity | 'off';
 
@@ -58,7 +59,7 @@ function runRule(rule: Rule, doc: PolicyDocument, text: string, out: { rule: Rul
     rule.check({ doc, text, report: (finding) => out.push({ rule, finding }) });
   } catch (err) {
     // A rule bug must never take the analysis down; say so where the user can see it.
-    out.push({ rule, finding: { span: doc.anchor, message: `internal error in rule ${rule.meta.slug}: ${(err as Error).message}` } });
+    out.push({ rule, finding: { span: doc.anchor, message: t('internal error in rule {0}: {1}', rule.meta.slug, (err as Error).message) } });
   }
 }
 

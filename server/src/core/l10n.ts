@@ -52,6 +52,29 @@ export function t(message: string, ...args: unknown[]): string {
   return fill(translated, args);
 }
 
+/** A message both in English and in the current locale (for wording that mirrors kubectl). */
+export interface Localized {
+  readonly en: string;
+  readonly text: string;
+}
+
+function isLocalized(a: unknown): a is Localized {
+  return typeof a === 'object' && a !== null && typeof (a as Localized).en === 'string' && typeof (a as Localized).text === 'string';
+}
+
+/** `t()` that keeps the English too; Localized arguments fill each side with their own side. */
+export function tPair(message: string, ...args: unknown[]): Localized {
+  return {
+    en: fill(message, args.map((a) => (isLocalized(a) ? a.en : a))),
+    text: t(message, ...args.map((a) => (isLocalized(a) ? a.text : a))),
+  };
+}
+
+/** Text shown in English exactly as kubectl prints it; other locales add the English after the translation. */
+export function kubectlText(m: Localized): string {
+  return !current || m.text === m.en ? m.en : `${m.text} (kubectl: ${m.en})`;
+}
+
 /** Messages asked for in a non-English locale that its bundle lacks (for the coverage test). */
 export function missingTranslations(): string[] {
   return [...missing].sort();

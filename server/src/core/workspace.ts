@@ -10,6 +10,7 @@ import { extractInventory, Inventory, mergeInventories, PodInfo } from './model/
 import { compilePolicies } from './semantics/compile';
 import { buildWorld, Endpoint, World } from './semantics/evaluate';
 import { parseIPSloppy } from './semantics/cidr';
+import { t } from './l10n';
 
 export interface WorkspaceFile {
   /** A path or URI naming the file; it is carried into provenance. */
@@ -54,7 +55,7 @@ export function resolveEndpoint(world: World, ref: string): EndpointResult {
   if (ref.startsWith('ip:')) {
     const text = ref.slice(3);
     const ip = parseIPSloppy(text);
-    if (!ip) return { error: `${JSON.stringify(text)} is not an IP address` };
+    if (!ip) return { error: t('{0} is not an IP address', JSON.stringify(text)) };
     const bytes = ip.family === 6 && ip.bytes.slice(0, 12).every((b, i) => b === (i < 10 ? 0 : 0xff)) ? ip.bytes.slice(12) : ip.bytes;
     const pod = world.pods.find((p) => p.ips.some((x) => ipEquals(x, bytes)));
     return pod ? { endpoint: { kind: 'pod', pod } } : { endpoint: { kind: 'ip', bytes, text } };
@@ -66,7 +67,7 @@ export function resolveEndpoint(world: World, ref: string): EndpointResult {
   const pod: PodInfo | undefined = matches.find((p) => p.kind === 'Pod') ?? matches[0];
   if (!pod) {
     const known = world.pods.filter((p) => p.name === name).map((p) => `${p.namespace}/${p.name}`);
-    return { error: `no Pod or workload ${ns}/${name} in the given files${known.length ? ` (did you mean ${known.join(', ')}?)` : ''}` };
+    return { error: known.length ? t('no Pod or workload {0} in the given files (did you mean {1}?)', `${ns}/${name}`, known.join(', ')) : t('no Pod or workload {0} in the given files', `${ns}/${name}`) };
   }
   return { endpoint: { kind: 'pod', pod } };
 }
@@ -79,11 +80,11 @@ export function endpointName(e: Endpoint): string {
 export function resolvePort(to: Endpoint, port: string, protocol: string | undefined): { port: number; protocol: string } | { error: string } {
   if (/^[0-9]+$/.test(port)) {
     const n = Number(port);
-    if (n < 1 || n > 65535) return { error: `port ${port} is out of range 1-65535` };
+    if (n < 1 || n > 65535) return { error: t('port {0} is out of range 1-65535', port) };
     return { port: n, protocol: protocol ?? 'TCP' };
   }
-  if (to.kind !== 'pod') return { error: `a named port (${port}) needs a pod destination` };
+  if (to.kind !== 'pod') return { error: t('a named port ({0}) needs a pod destination', port) };
   const cp = to.pod.ports.find((p) => p.name === port && (!protocol || p.protocol === protocol));
-  if (!cp) return { error: `${to.pod.namespace}/${to.pod.name} has no container port named ${port}${protocol ? `/${protocol}` : ''}` };
+  if (!cp) return { error: t('{0} has no container port named {1}', `${to.pod.namespace}/${to.pod.name}`, `${port}${protocol ? `/${protocol}` : ''}`) };
   return { port: cp.port, protocol: cp.protocol };
 }

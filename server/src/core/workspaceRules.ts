@@ -18,6 +18,7 @@ import { dnsCoverage } from './rules/egress-blocks-dns';
 import { standInPod } from './rules/util';
 import { matchesSelector } from './semantics/selector';
 import { parseSuppressions } from './suppress';
+import { t } from './l10n';
 
 export interface WorkspaceDiagnosticsOptions {
   /** The file's text: quick fixes and disable comments need it. */
@@ -81,7 +82,7 @@ export function workspaceDiagnostics(ws: Workspace, file: string, options: Works
       rule.checkWorkspace({ world: ws.world, lookups, file, text: options.text, policies, inventory: fa.inventory, report: (finding) => raw.push({ rule, finding }) });
     } catch (err) {
       const at = policies[0] ? policies[0].analyzed.base + policies[0].analyzed.doc.anchor.start : 0;
-      raw.push({ rule, finding: { span: { start: at, end: at }, message: `internal error in rule ${rule.meta.slug}: ${(err as Error).message}` } });
+      raw.push({ rule, finding: { span: { start: at, end: at }, message: t('internal error in rule {0}: {1}', rule.meta.slug, (err as Error).message) } });
     }
   }
   const suppressions = options.text === undefined ? undefined : parseSuppressions(options.text);

@@ -47,6 +47,7 @@ import {
   TEMPLATES,
   World,
 } from '../core';
+import { t } from '../core/l10n';
 import { runSafe } from './runSafe';
 
 /** The kind of the template code actions: VS Code lists them under "Source Action…". */
@@ -98,10 +99,10 @@ function wantsSource(only: readonly string[]): boolean {
 /** The template code actions for `doc` with the cursor at `position`. */
 export function templateCodeActions(doc: TextDocument, position: Position): CodeAction[] {
   if (doc.getText().length > MAX_TEXT_CHARS) return [];
-  return TEMPLATES.map((t) => ({
-    title: `Insert ${t.label}`,
+  return TEMPLATES.map((tpl) => ({
+    title: t('Insert {0}', tpl.label),
     kind: TEMPLATE_ACTION_KIND,
-    edit: { changes: { [doc.uri]: [templateEdit(doc, position, t.id)] } },
+    edit: { changes: { [doc.uri]: [templateEdit(doc, position, tpl.id)] } },
   }));
 }
 
@@ -127,16 +128,16 @@ export function templateCompletions(doc: TextDocument, position: Position, world
   const choices = templateChoicesFromWorld(w);
   if (!hasChoices(choices)) return [];
   const range = { start: doc.positionAt(site.start), end: doc.positionAt(site.end) };
-  return TEMPLATES.map((t, i): CompletionItem => ({
-    label: t.prefix,
-    labelDetails: { description: 'NetworkPolicy, workspace namespaces and labels' },
+  return TEMPLATES.map((tpl, i): CompletionItem => ({
+    label: tpl.prefix,
+    labelDetails: { description: t('NetworkPolicy, workspace namespaces and labels') },
     kind: CompletionItemKind.Snippet,
-    detail: `NetworkPolicy template: ${t.label}`,
-    documentation: { kind: MarkupKind.Markdown, value: `${t.description}\n\n\`\`\`yaml\n${renderTemplate(t.id, { ...site.style, eol: '\n' })}\`\`\`` },
-    filterText: t.prefix,
+    detail: t('NetworkPolicy template: {0}', tpl.label),
+    documentation: { kind: MarkupKind.Markdown, value: `${tpl.description}\n\n\`\`\`yaml\n${renderTemplate(tpl.id, { ...site.style, eol: '\n' })}\`\`\`` },
+    filterText: tpl.prefix,
     sortText: `0netpol${i}`,
     insertTextFormat: InsertTextFormat.Snippet,
-    textEdit: { range, newText: site.lead + renderTemplateSnippet(t.id, site.style, choices) },
+    textEdit: { range, newText: site.lead + renderTemplateSnippet(tpl.id, site.style, choices) },
   }));
 }
 

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'url';
 import { CodeActionKind, CodeLens, Connection, Diagnostic as LspDiagnostic, DidChangeConfigurationNotification, FileChangeType, Hover, InitializeResult, MarkupKind, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'url';
-import { buildPlan, ChunkCache, documentStarts, getLocale, describePolicies, describePolicy, getHover, listPolicies, renderPlanText, withWorkspaceDiagnostics } from '../core';
+import { buildPlan, ChunkCache, documentStarts, getLocale, describePolicies, describePolicy, getHover, listPolicies, renderPlanText, setLocale, t, withWorkspaceDiagnostics } from '../core';
 import { quickFixes, toLspDiagnostic, toRange } from './convert';
 import { WorkspaceIndex } from './workspaceIndex';
 import { runSafe } from './runSafe';
@@ -44,6 +44,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const authoring = startAuthoring(connection, { documents, world: (uri) => (syncOpen(uri), index.workspace().world) });
 
   connection.onInitialize((params): InitializeResult => {
+    setLocale(params.locale);
     const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
     if (typeof init.docsBaseUrl === 'string') docsBase = init.docsBaseUrl.endsWith('/') ? init.docsBaseUrl : init.docsBaseUrl + '/';
     if (init.settings) settings = readSettings(init.settings);
@@ -76,7 +77,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
           connection.console.log(`netpol-lens: scanned ${n} YAML files (${index.diskFileCount} with NetworkPolicies or workloads) in ${Date.now() - started} ms`);
           scheduleRefresh(0);
         },
-        (err) => connection.console.error(`netpol-lens: workspace scan failed: ${(err as Error).message}`),
+        (err) => connection.console.error(`netpol-lens: ${t('workspace scan failed: {0}', (err as Error).message)}`),
       );
     }
     if (pullConfiguration) {
@@ -98,7 +99,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     try {
       applySettings(await connection.workspace.getConfiguration('netpolLens'));
     } catch (err) {
-      connection.console.warn(`netpol-lens: could not read settings: ${(err as Error).message}`);
+      connection.console.warn(`netpol-lens: ${t('could not read settings: {0}', (err as Error).message)}`);
     }
   }
 
@@ -148,7 +149,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         void connection.sendDiagnostics({
           uri: doc.uri,
           version,
-          diagnostics: big ? [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 3, source: 'netpol', message: `This file has ${text.length} characters, over the ${MAX_DOCUMENT_CHARS} NetworkPolicy Lens analyses in the editor; run netpol-lens check on it instead.` }] : [],
+          diagnostics: big ? [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 3, source: 'netpol', message: t('This file has {0} characters, over the {1} NetworkPolicy Lens analyses in the editor; run netpol-lens check on it instead.', text.length, MAX_DOCUMENT_CHARS) }] : [],
         });
         return;
       }
@@ -327,7 +328,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     runSafe(connection, 'describe', '', token, () => {
       syncOpen(params.uri);
       const entries = listPolicies(index.workspace()).filter((e) => e.file === params.uri);
-      if (entries.length === 0) return 'No NetworkPolicy in this file.\n';
+      if (entries.length === 0) return t('No NetworkPolicy in this file.') + '\n';
       const one = typeof params.index === 'number' ? entries[params.index] : undefined;
       return one ? describePolicy(one) : describePolicies(entries);
     }),

@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
-import { analyzeFile, analyzeIncremental, buildWorkspace, ChunkCache, FileAnalysis, newChunkCache, Settings, Workspace } from '../core';
+import { analyzeFile, analyzeIncremental, buildWorkspace, ChunkCache, FileAnalysis, newChunkCache, Settings, t, Workspace } from '../core';
 
 export const MAX_SCAN_FILE_BYTES = 4 * 1024 * 1024;
 export const MAX_SCAN_FILES = 20000;
@@ -126,7 +126,7 @@ export class WorkspaceIndex {
       try {
         entries = fs.readdirSync(dir, { withFileTypes: true });
       } catch (err) {
-        this.log(`skipping ${dir}: ${(err as Error).message}`);
+        this.log(t('skipping {0}: {1}', dir, (err as Error).message));
         return;
       }
       for (const e of entries) {
@@ -165,18 +165,18 @@ function readRelevant(file: string, log: (msg: string) => void): string | undefi
     const st = fs.statSync(file);
     if (!st.isFile()) return undefined;
     if (st.size > MAX_SCAN_FILE_BYTES) {
-      log(`skipping ${file}: ${st.size} bytes is over the ${MAX_SCAN_FILE_BYTES}-byte scan limit`);
+      log(t('skipping {0}: {1} bytes is over the {2}-byte scan limit', file, st.size, MAX_SCAN_FILE_BYTES));
       return undefined;
     }
     const buf = fs.readFileSync(file);
     if (buf.includes(0)) {
-      log(`skipping ${file}: binary content`);
+      log(t('skipping {0}: binary content', file));
       return undefined;
     }
     const text = buf.toString('utf8');
     return RELEVANT.test(text) ? text : undefined;
   } catch (err) {
-    log(`skipping ${file}: ${(err as Error).message}`);
+    log(t('skipping {0}: {1}', file, (err as Error).message));
     return undefined;
   }
 }

@@ -541,7 +541,7 @@ function fieldItems(site: Site, schema: Schema, siblings: readonly Tok[], start:
       label: key,
       kind: 'field',
       detail: typeName(f),
-      documentation: f.description ? t(f.description) : undefined,
+      documentation: f.description,
       start,
       end,
       newText: prefix + newText,
@@ -575,7 +575,7 @@ function valueItems(site: Site, container: string, key: string | undefined, f: S
   // Enums (policyTypes: the ones not listed yet).
   if (f.enum) {
     const skip = key === undefined ? listed(parent) : new Set<string>();
-    return f.enum.filter((v) => !skip.has(v)).map((v, i) => scalarItem(v, 'enum', start, end, typed, prefix, i, f.description ? t(f.description) : undefined));
+    return f.enum.filter((v) => !skip.has(v)).map((v, i) => scalarItem(v, 'enum', start, end, typed, prefix, i, f.description));
   }
   if (container === 'metadata' && key === 'namespace') return namespaceItems(site, start, end, typed, prefix);
   let m = /(podSelector|namespaceSelector)\.matchLabels$/.exec(container);

@@ -14,6 +14,7 @@ import { Endpoint, evaluate, peerMatches, portEntryMatches, RuleMatch, Traffic, 
 import { matchesSelector, formatSelector } from '../semantics/selector';
 import { endpointName } from '../workspace';
 import { Locate, where } from './provenance';
+import { t } from '../l10n';
 
 // ---------------------------------------------------------------------------------------------
 // Describing policy parts
@@ -30,23 +31,23 @@ export function podTitle(p: PodInfo): string {
 export function describePeer(peer: CompiledPeer): string {
   if (peer.ipBlock) {
     const ex = peer.ipBlock.except.map((e) => e.text);
-    return `ipBlock ${peer.ipBlock.cidrText}${ex.length ? ` except ${ex.join(', ')}` : ''}`;
+    return ex.length ? t('ipBlock {0} except {1}', peer.ipBlock.cidrText, ex.join(', ')) : `ipBlock ${peer.ipBlock.cidrText}`;
   }
   const parts: string[] = [];
   if (peer.namespaceSelector) {
     const s = formatSelector(peer.namespaceSelector);
-    parts.push(s === '<none>' ? 'namespaceSelector {} (every namespace)' : `namespaceSelector ${s}`);
+    parts.push(s === '<none>' ? t('namespaceSelector {} (every namespace)') : `namespaceSelector ${s}`);
   }
   if (peer.podSelector) {
     const s = formatSelector(peer.podSelector);
-    parts.push(s === '<none>' ? `podSelector {} (every pod${peer.namespaceSelector ? '' : ' of the namespace'})` : `podSelector ${s}`);
+    parts.push(s === '<none>' ? (peer.namespaceSelector ? t('podSelector {} (every pod)') : t('podSelector {} (every pod of the namespace)')) : `podSelector ${s}`);
   }
-  return parts.length ? parts.join(' and ') : '(empty peer)';
+  return parts.length ? parts.join(t(' and ')) : t('(empty peer)');
 }
 
 export function describePort(e: CompiledPort): string {
-  if (e.port === undefined) return `every ${e.protocol} port`;
-  if (typeof e.port === 'string') return `named port ${e.port}/${e.protocol}`;
+  if (e.port === undefined) return t('every {0} port', e.protocol);
+  if (typeof e.port === 'string') return t('named port {0}', `${e.port}/${e.protocol}`);
   return e.endPort !== undefined ? `${e.port}-${e.endPort}/${e.protocol}` : `${e.port}/${e.protocol}`;
 }
 
@@ -137,69 +138,73 @@ function refList(refs: readonly PolicyRef[], locate: Locate | undefined): string
 }
 
 /** Why a rule did not allow the connection, for the "blocked" explanation. */
-function missReason(world: World, policy: CompiledPolicy, dir: 'ingress' | 'egress', rule: CompiledRule, t: Traffic): string {
-  const other = dir === 'egress' ? t.to : t.from;
+function missReason(world: World, policy: CompiledPolicy, dir: 'ingress' | 'egress', rule: CompiledRule, tr: Traffic): string {
+  const other = dir === 'egress' ? tr.to : tr.from;
   const scratch = new Set<string>();
   const peerOk = !rule.peers || rule.peers.some((p) => peerMatches(world, policy, p, other, scratch));
-  const portOk = !rule.ports || rule.ports.some((e) => portEntryMatches(e, t.port, t.protocol, t.to));
+  const portOk = !rule.ports || rule.ports.some((e) => portEntryMatches(e, tr.port, tr.protocol, tr.to));
   const side = dir === 'ingress' ? 'from' : 'to';
   const peers = rule.peers?.map(describePeer).join('; ') ?? '';
   const ports = rule.ports?.map(describePort).join(', ') ?? '';
-  const peerMiss = `${side} (${peers}) does not match ${endpointName(other)}`;
-  const portMiss = `ports (${ports}) do not include ${t.port}/${t.protocol}${rule.ports?.some((e) => typeof e.port === 'string') && t.to.kind !== 'pod' ? ' (a named port never matches an address outside the cluster)' : ''}`;
-  if (!peerOk && !portOk) return `its ${peerMiss}, and its ${portMiss}`;
-  if (!peerOk) return `its ${peerMiss}`;
-  if (!portOk) return `its ${portMiss}`;
-  return 'it matches'; // not reached for a blocked direction
+  const peerMiss = t('{0} ({1}) does not match {2}', side, peers, endpointName(other));
+  const portMiss = t('ports ({0}) do not include {1}{2}', ports, `${tr.port}/${tr.protocol}`, rule.ports?.some((e) => typeof e.port === 'string') && tr.to.kind !== 'pod' ? t(' (a named port never matches an address outside the cluster)') : '');
+  if (!peerOk && !portOk) return t('its {0}, and its {1}', peerMiss, portMiss);
+  if (!peerOk) return t('its {0}', peerMiss);
+  if (!portOk) return t('its {0}', portMiss);
+  return t('it matches'); // not reached for a blocked direction
 }
 
-function directionReasons(world: World, t: Traffic, v: Verdict, dir: 'ingress' | 'egress', locate: Locate | undefined): string[] {
+function directionReasons(world: World, tr: Traffic, v: Verdict, dir: 'ingress' | 'egress', locate: Locate | undefined): string[] {
   const d = dir === 'egress' ? v.egress : v.ingress;
-  const self = dir === 'egress' ? t.from : t.to;
-  const other = dir === 'egress' ? t.to : t.from;
+  const self = dir === 'egress' ? tr.from : tr.to;
+  const other = dir === 'egress' ? tr.to : tr.from;
   const selfName = endpointName(self);
   if (self.kind !== 'pod') {
-    return [`${dir}: ${selfName} is outside the cluster, so no NetworkPolicy restricts its ${dir === 'egress' ? 'sending' : 'receiving'} end`];
+    return [`${dir}: ${dir === 'egress' ? t('{0} is outside the cluster, so no NetworkPolicy restricts its sending end', selfName) : t('{0} is outside the cluster, so no NetworkPolicy restricts its receiving end', selfName)}`];
   }
   if (d.isolatedBy.length === 0) {
     const Type = dir === 'egress' ? 'Egress' : 'Ingress';
-    return [`${dir}: ${selfName} is not isolated for ${dir} (no NetworkPolicy in namespace ${self.pod.namespace} selects it with ${Type} in its policyTypes), so every ${dir === 'egress' ? 'destination' : 'source'} is allowed`];
+    return [`${dir}: ${dir === 'egress' ? t('{0} is not isolated for {1} (no NetworkPolicy in namespace {2} selects it with {3} in its policyTypes), so every destination is allowed', selfName, dir, self.pod.namespace, Type) : t('{0} is not isolated for {1} (no NetworkPolicy in namespace {2} selects it with {3} in its policyTypes), so every source is allowed', selfName, dir, self.pod.namespace, Type)}`];
   }
-  const out = [`${dir}: ${selfName} is isolated for ${dir} by ${refList(d.isolatedBy, locate)}`];
+  const out = [`${dir}: ${t('{0} is isolated for {1} by {2}', selfName, dir, refList(d.isolatedBy, locate))}`];
   if (d.allowed) {
     for (const m of d.allowedBy) {
-      const what = [m.peer ? `${dir === 'ingress' ? 'from' : 'to'} ${describePeer(m.peer)}` : `${dir === 'ingress' ? 'from every source' : 'to every destination'}`, m.port ? `port ${describePort(m.port)}` : 'every port'].join(', ');
-      out.push(`  allowed by ${policyName(m.policy)} ${rulePath(dir, m.rule)} (${where(locate, m.policy.file, m.rule.span.start)}): ${what}`);
+      const what = [m.peer ? (dir === 'ingress' ? t('from {0}', describePeer(m.peer)) : t('to {0}', describePeer(m.peer))) : dir === 'ingress' ? t('from every source') : t('to every destination'), m.port ? t('port {0}', describePort(m.port)) : t('every port')].join(', ');
+      out.push(`  ${t('allowed by {0} {1} ({2}): {3}', policyName(m.policy), rulePath(dir, m.rule), where(locate, m.policy.file, m.rule.span.start), what)}`);
     }
     return out;
   }
-  out.push(`  no ${dir} rule of ${d.isolatedBy.length === 1 ? 'that policy' : 'those policies'} allows ${dir === 'egress' ? 'to' : 'from'} ${endpointName(other)} on ${t.port}/${t.protocol}:`);
+  const args = [dir, endpointName(other), `${tr.port}/${tr.protocol}`];
+  const noRule = d.isolatedBy.length === 1
+    ? dir === 'egress' ? t('no {0} rule of that policy allows to {1} on {2}:', ...args) : t('no {0} rule of that policy allows from {1} on {2}:', ...args)
+    : dir === 'egress' ? t('no {0} rule of those policies allows to {1} on {2}:', ...args) : t('no {0} rule of those policies allows from {1} on {2}:', ...args);
+  out.push(`  ${noRule}`);
   for (const ref of d.isolatedBy) {
     const policy = world.policies.find((p) => p.ref === ref);
     if (!policy) continue;
     const rules = dir === 'egress' ? policy.egress : policy.ingress;
     if (rules.length === 0) {
-      out.push(`    ${policyName(ref)} has no ${dir} rules: on its own it allows no ${dir} at all`);
+      out.push(`    ${t('{0} has no {1} rules: on its own it allows no {1} at all', policyName(ref), dir)}`);
       continue;
     }
-    for (const r of rules) out.push(`    ${policyName(ref)} ${rulePath(dir, r)} (${where(locate, ref.file, r.span.start)}): ${missReason(world, policy, dir, r, t)}`);
+    for (const r of rules) out.push(`    ${policyName(ref)} ${rulePath(dir, r)} (${where(locate, ref.file, r.span.start)}): ${missReason(world, policy, dir, r, tr)}`);
   }
   return out;
 }
 
 /** Evaluates one connection and says why, with provenance (file:line when `locate` knows the file). */
-export function explainTraffic(world: World, t: Traffic, opts: { readonly locate?: Locate; readonly portName?: string } = {}): TrafficExplanation {
-  const v = evaluate(world, t);
+export function explainTraffic(world: World, tr: Traffic, opts: { readonly locate?: Locate; readonly portName?: string } = {}): TrafficExplanation {
+  const v = evaluate(world, tr);
   const { locate } = opts;
   const reasons: string[] = [];
-  if (v.self) reasons.push(`${endpointName(t.from)} is the destination itself: traffic from a pod to itself is always allowed`);
-  for (const e of v.self ? [t.from] : [t.from, t.to]) {
-    if (e.kind === 'pod' && e.pod.kind !== 'Pod') reasons.push(`${endpointName(e)} is a ${e.pod.kind}: the answer holds for each of its pods`);
+  if (v.self) reasons.push(t('{0} is the destination itself: traffic from a pod to itself is always allowed', endpointName(tr.from)));
+  for (const e of v.self ? [tr.from] : [tr.from, tr.to]) {
+    if (e.kind === 'pod' && e.pod.kind !== 'Pod') reasons.push(t('{0} is a {1}: the answer holds for each of its pods', endpointName(e), e.pod.kind));
   }
-  reasons.push(...directionReasons(world, t, v, 'egress', locate), ...directionReasons(world, t, v, 'ingress', locate));
+  reasons.push(...directionReasons(world, tr, v, 'egress', locate), ...directionReasons(world, tr, v, 'ingress', locate));
   const notApplied = v.notApplied.map((r: RejectedPolicy) => ({ ...locationOf(r.ref, locate), reason: r.reason }));
-  for (const r of v.notApplied) reasons.push(`not applied: ${policyName(r.ref)} (${where(locate, r.ref.file, r.ref.span.start)}): ${r.reason}`);
-  for (const c of v.caveats) reasons.push(`caveat: ${c}`);
+  for (const r of v.notApplied) reasons.push(t('not applied: {0} ({1}): {2}', policyName(r.ref), where(locate, r.ref.file, r.ref.span.start), r.reason));
+  for (const c of v.caveats) reasons.push(t('caveat: {0}', c));
   const dirJson = (d: Verdict['egress']): DirectionExplanation => ({
     inCluster: d.inCluster,
     isolated: d.isolatedBy.length > 0,
@@ -208,11 +213,11 @@ export function explainTraffic(world: World, t: Traffic, opts: { readonly locate
     allowed: d.allowed,
   });
   return {
-    from: endpointName(t.from),
-    to: endpointName(t.to),
-    port: t.port,
+    from: endpointName(tr.from),
+    to: endpointName(tr.to),
+    port: tr.port,
     ...(opts.portName ? { portName: opts.portName } : {}),
-    protocol: t.protocol,
+    protocol: tr.protocol,
     allowed: v.allowed,
     self: v.self,
     reasons,
@@ -225,8 +230,8 @@ export function explainTraffic(world: World, t: Traffic, opts: { readonly locate
 
 /** The explanation as terminal text: a verdict line, then the reasons indented. */
 export function renderTrafficText(x: TrafficExplanation): string {
-  const port = x.portName ? `${x.port}/${x.protocol} (port ${x.portName})` : `${x.port}/${x.protocol}`;
-  return [`${x.allowed ? 'allowed' : 'blocked'}: ${x.from} -> ${x.to} ${port}`, ...x.reasons.map((r) => `  ${r}`)].join('\n') + '\n';
+  const port = x.portName ? `${x.port}/${x.protocol} (${t('port {0}', x.portName)})` : `${x.port}/${x.protocol}`;
+  return [t(x.allowed ? 'allowed: {0}' : 'blocked: {0}', `${x.from} -> ${x.to} ${port}`), ...x.reasons.map((r) => `  ${r}`)].join('\n') + '\n';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -359,7 +364,7 @@ export function computeMatrix(world: World, port: number, protocol: string): Rea
   const notes: string[] = [];
   for (let i = 0; i < n; i++) {
     if (pods[i].kind !== 'Pod' && !(allowedTo[i][i] === 1 && allowedFrom[i][i] === 1)) {
-      notes.push(`the diagonal cell of ${podTitle(pods[i])} is between two of its pods, which the policies block on ${port}/${protocol} (each pod still reaches itself)`);
+      notes.push(t('the diagonal cell of {0} is between two of its pods, which the policies block on {1} (each pod still reaches itself)', podTitle(pods[i]), `${port}/${protocol}`));
     }
   }
   const namespaces = new Set(pods.map((p) => p.namespace));
@@ -367,24 +372,24 @@ export function computeMatrix(world: World, port: number, protocol: string): Rea
 }
 
 const LEGEND = (m: ReachabilityMatrix, allowedMark: string, blockedMark: string) =>
-  `Reachability on port ${m.port}/${m.protocol}: rows are sources (from), columns are destinations (to); "${allowedMark}" = allowed, "${blockedMark}" = blocked.`;
+  t('Reachability on port {0}: rows are sources (from), columns are destinations (to); "{1}" = allowed, "{2}" = blocked.', `${m.port}/${m.protocol}`, allowedMark, blockedMark);
 
 function footer(m: ReachabilityMatrix, locate: Locate | undefined): string[] {
   const out: string[] = [];
-  for (const r of m.notApplied) out.push(`not applied: ${policyName(r.ref)} (${where(locate, r.ref.file, r.ref.span.start)}): ${r.reason}`);
-  for (const c of m.caveats) out.push(`caveat: ${c}`);
-  for (const c of m.notes) out.push(`note: ${c}`);
+  for (const r of m.notApplied) out.push(t('not applied: {0} ({1}): {2}', policyName(r.ref), where(locate, r.ref.file, r.ref.span.start), r.reason));
+  for (const c of m.caveats) out.push(t('caveat: {0}', c));
+  for (const c of m.notes) out.push(t('note: {0}', c));
   return out;
 }
 
 /** Text like cyclonus's: numbered rows, columns headed by the same numbers, "." allowed, "X" blocked. */
 export function renderMatrixText(m: ReachabilityMatrix, locate?: Locate): string {
   const out = [LEGEND(m, '.', 'X')];
-  if (m.pods.length === 0) return [...out, 'No pods or workloads in the given files.', ...footer(m, locate)].join('\n') + '\n';
+  if (m.pods.length === 0) return [...out, t('No pods or workloads in the given files.'), ...footer(m, locate)].join('\n') + '\n';
   const n = m.pods.length;
   const numWidth = String(n).length;
   const titles = m.pods.map(podTitle);
-  const nameWidth = Math.max(...titles.map((t) => t.length));
+  const nameWidth = Math.max(...titles.map((s) => s.length));
   const lead = numWidth + 2 + nameWidth + 2;
   const cell = numWidth + 2;
   out.push('');
@@ -418,12 +423,12 @@ function mdEscape(s: string): string {
 
 export function renderMatrixMarkdown(m: ReachabilityMatrix, locate?: Locate): string {
   const out = [LEGEND(m, '✓', '✗'), ''];
-  if (m.pods.length === 0) return [...out, 'No pods or workloads in the given files.', ...footer(m, locate)].join('\n') + '\n';
+  if (m.pods.length === 0) return [...out, t('No pods or workloads in the given files.'), ...footer(m, locate)].join('\n') + '\n';
   const titles = m.pods.map((p) => `\`${mdEscape(podTitle(p))}\``);
   out.push(`| from \\ to | ${titles.join(' | ')} |`);
   out.push(`|---|${m.pods.map(() => ':-:').join('|')}|`);
   m.pods.forEach((_, i) => out.push(`| ${titles[i]} | ${m.allowed[i].map((a) => (a ? '✓' : '✗')).join(' | ')} |`));
   const tail = footer(m, locate);
-  if (tail.length) out.push('', ...tail.map((t) => `- ${mdEscape(t)}`));
+  if (tail.length) out.push('', ...tail.map((s) => `- ${mdEscape(s)}`));
   return out.join('\n') + '\n';
 }

@@ -12,6 +12,7 @@ import { Endpoint, evaluate, peerMatches, Traffic, World } from '../semantics/ev
 import { matchesSelector } from '../semantics/selector';
 import { Locate, where } from './provenance';
 import { explainTraffic, podTitle, sortPods, TrafficExplanation } from './matrix';
+import * as l10n from '../l10n';
 
 export const EXPECT_CONNECTS = 'connects';
 export const EXPECT_TIMES_OUT = 'times out (dropped by NetworkPolicy)';
@@ -106,17 +107,19 @@ function whyOf(x: TrafficExplanation): string {
     const end = dir === 'egress' ? x.from : x.to;
     if (!d.inCluster) continue;
     if (!d.isolated) {
-      parts.push(`${end} is not isolated for ${dir}`);
+      parts.push(l10n.t('{0} is not isolated for {1}', end, dir));
       continue;
     }
     const by = d.isolatedBy.map((p) => p.policy).join(', ');
     if (d.allowed) {
       const m = d.allowedBy[0];
-      const what = m.peer ? ` (${dir === 'ingress' ? 'from' : 'to'} ${m.peer}${m.port ? `, port ${m.port}` : ''})` : m.port ? ` (port ${m.port})` : '';
-      parts.push(`${dir} of ${end} (isolated by ${by}) is allowed by ${m.namespace}/${m.policy} ${m.path}${what}`);
-    } else parts.push(`${end} is isolated for ${dir} by ${by} and no ${dir} rule allows ${dir === 'egress' ? x.to : x.from} on ${x.port}/${x.protocol}`);
+      const peer = m.peer ? (dir === 'ingress' ? l10n.t('from {0}', m.peer) : l10n.t('to {0}', m.peer)) : undefined;
+      const port = m.port ? l10n.t('port {0}', m.port) : undefined;
+      const what = peer || port ? ` (${[peer, port].filter(Boolean).join(', ')})` : '';
+      parts.push(l10n.t('{0} of {1} (isolated by {2}) is allowed by {3}{4}', dir, end, by, `${m.namespace}/${m.policy} ${m.path}`, what));
+    } else parts.push(l10n.t('{0} is isolated for {1} by {2} and no {1} rule allows {3} on {4}', end, dir, by, dir === 'egress' ? x.to : x.from, `${x.port}/${x.protocol}`));
   }
-  if (x.self) parts.unshift('a pod can always reach itself');
+  if (x.self) parts.unshift(l10n.t('a pod can always reach itself'));
   return parts.join('; ');
 }
 
@@ -231,9 +234,9 @@ export function buildPlan(world: World, opts: { readonly locate?: Locate } = {})
       mine.push({ key: `${x.from}|${x.to}|${port}|${protocol}`, primary, check });
       return check;
     };
-    if (selected.length === 0) notes.push("selects no pod in the given files: add the workloads' manifests to plan checks for it");
+    if (selected.length === 0) notes.push(l10n.t("selects no pod in the given files: add the workloads' manifests to plan checks for it"));
     if (!policy.policyTypesWritten && policy.isolatesEgress && policy.ingress.length === 0) {
-      notes.push('policyTypes is not written, so the API server sets it to Ingress, Egress: this policy also isolates the selected pods for ingress, and admits nothing itself');
+      notes.push(l10n.t('policyTypes is not written, so the API server sets it to Ingress, Egress: this policy also isolates the selected pods for ingress, and admits nothing itself'));
     }
     for (const target of selected) {
       const targetEp: Endpoint = { kind: 'pod', pod: target };
@@ -312,14 +315,14 @@ function ingressChecks(world: World, policy: CompiledPolicy, target: PodInfo, ta
       break;
     }
     if (rule.peers?.some((p) => p.ipBlock)) {
-      notes.push(`${rulePathOf('ingress', rule)} admits addresses (${rule.peers.filter((p) => p.ipBlock).map((p) => p.ipBlock!.cidrText).join(', ')}): test it from a host with such an address, not from a pod`);
+      notes.push(l10n.t('{0} admits addresses ({1}): test it from a host with such an address, not from a pod', rulePathOf('ingress', rule), rule.peers.filter((p) => p.ipBlock).map((p) => p.ipBlock!.cidrText).join(', ')));
     }
   }
   if (!found) {
     if (policy.ingress.length === 0) {
-      if (policy.policyTypesWritten || !policy.isolatesEgress) notes.push('has no ingress rules: on its own it admits nothing; what the selected pods accept comes from other policies');
+      if (policy.policyTypesWritten || !policy.isolatesEgress) notes.push(l10n.t('has no ingress rules: on its own it admits nothing; what the selected pods accept comes from other policies'));
     }
-    else notes.push(`no pod in the given files matches its ingress rules' sources`);
+    else notes.push(l10n.t("no pod in the given files matches its ingress rules' sources"));
     // What still gets in, through other policies, is worth seeing.
     const src = others.find((s) => {
       const t: Traffic = { from: { kind: 'pod', pod: s }, to: targetEp, port: probe.port, protocol: probe.protocol };
@@ -330,7 +333,7 @@ function ingressChecks(world: World, policy: CompiledPolicy, target: PodInfo, ta
   const local = podWorld(world, target);
   const blocked = others.find((s) => !evaluate(local, { from: { kind: 'pod', pod: s }, to: targetEp, port: probe.port, protocol: probe.protocol }).ingress.allowed);
   if (blocked) add('blocked source', blocked, targetEp, probe.port, probe.protocol);
-  else notes.push(`every pod in the given files may reach ${podTitle(target)} on ${probe.port}/${probe.protocol}: no blocked source to try`);
+  else notes.push(l10n.t('every pod in the given files may reach {0} on {1}: no blocked source to try', podTitle(target), `${probe.port}/${probe.protocol}`));
 }
 
 function rulePathOf(dir: 'ingress' | 'egress', rule: CompiledRule): string {
@@ -339,7 +342,7 @@ function rulePathOf(dir: 'ingress' | 'egress', rule: CompiledRule): string {
 
 function egressChecks(world: World, policy: CompiledPolicy, target: PodInfo, pods: readonly PodInfo[], dnsTarget: PodInfo, dnsAssumed: boolean, add: Add, notes: string[]): void {
   if (execTarget(target) === undefined) {
-    notes.push(`${podTitle(target)} cannot be entered with kubectl exec: run the checks from one of its pods`);
+    notes.push(l10n.t('{0} cannot be entered with kubectl exec: run the checks from one of its pods', podTitle(target)));
     return;
   }
   const others = pods.filter((p) => p !== target);
@@ -378,37 +381,55 @@ function egressChecks(world: World, policy: CompiledPolicy, target: PodInfo, pod
   }
   // DNS: egress isolation blocks it unless a rule allows port 53 to kube-dns.
   const dns = add('dns', target, { kind: 'pod', pod: dnsTarget }, 53, 'UDP');
-  if (dnsAssumed) notes.push(`DNS checks assume cluster DNS pods labelled ${KUBE_DNS_LABEL}=${KUBE_DNS_VALUE} in kube-system, with no NetworkPolicy there; add their manifests for an exact answer`);
+  if (dnsAssumed) notes.push(l10n.t('DNS checks assume cluster DNS pods labelled {0} in kube-system, with no NetworkPolicy there; add their manifests for an exact answer', `${KUBE_DNS_LABEL}=${KUBE_DNS_VALUE}`));
   if (!dns.allowed) {
-    notes.push(`DNS from ${podTitle(target)} is blocked: commands that use host names (curl http://some-name) fail with "Could not resolve host" before any connection is tried; use addresses, or allow UDP and TCP 53 to kube-dns`);
+    notes.push(l10n.t('DNS from {0} is blocked: commands that use host names (curl http://some-name) fail with "Could not resolve host" before any connection is tried; use addresses, or allow UDP and TCP 53 to kube-dns', podTitle(target)));
   }
+}
+
+function kindText(kind: CheckKind): string {
+  switch (kind) {
+    case 'allowed source': return l10n.t('allowed source');
+    case 'blocked source': return l10n.t('blocked source');
+    case 'allowed destination': return l10n.t('allowed destination');
+    case 'blocked destination': return l10n.t('blocked destination');
+    default: return l10n.t('dns');
+  }
+}
+
+/** The expected outcome in the current locale (the plan's JSON keeps the English constants). */
+function expectText(expect: string): string {
+  if (expect === EXPECT_CONNECTS) return l10n.t('connects');
+  if (expect === EXPECT_TIMES_OUT) return l10n.t('times out (dropped by NetworkPolicy)');
+  if (expect === `${EXPECT_CONNECTS} (the name resolves)`) return l10n.t('connects (the name resolves)');
+  return expect;
 }
 
 /** The plan as text, one section per policy. */
 export function renderPlanText(plan: VerificationPlan): string {
   const out: string[] = [
-    `Verification plan: ${plan.checkCount} check${plan.checkCount === 1 ? '' : 's'} for ${plan.sections.length} polic${plan.sections.length === 1 ? 'y' : 'ies'}.`,
-    'Run each command against the cluster; the expected outcome follows from the policies in the given files.',
-    'NetworkPolicy drops packets, so a blocked TCP connection times out; "connection refused" means the policy let it',
-    'through and nothing listens on that port. The container needs curl or nc; if it has neither, run the command in an',
-    'ephemeral container sharing the pod\'s network: kubectl debug -n NS POD -it --image=nicolaka/netshoot -- COMMAND.',
-    'For UDP, nc -zuv reports success unless an ICMP error comes back, so a drop looks like success: prefer a real',
-    'client (nslookup for DNS).',
+    l10n.t(plan.checkCount === 1 ? 'Verification plan: {0} check for {1}.' : 'Verification plan: {0} checks for {1}.', plan.checkCount, l10n.t(plan.sections.length === 1 ? '{0} policy' : '{0} policies', plan.sections.length)),
+    ...l10n.t(`Run each command against the cluster; the expected outcome follows from the policies in the given files.
+NetworkPolicy drops packets, so a blocked TCP connection times out; "connection refused" means the policy let it
+through and nothing listens on that port. The container needs curl or nc; if it has neither, run the command in an
+ephemeral container sharing the pod's network: kubectl debug -n NS POD -it --image=nicolaka/netshoot -- COMMAND.
+For UDP, nc -zuv reports success unless an ICMP error comes back, so a drop looks like success: prefer a real
+client (nslookup for DNS).`).split('\n'),
   ];
   for (const s of plan.sections) {
     out.push('', `${s.policy} (${s.location})`);
-    out.push(`  selects: ${s.selects.length ? s.selects.join(', ') : '(no pod in the given files)'}`);
+    out.push(`  ${l10n.t('selects: {0}', s.selects.length ? s.selects.join(', ') : l10n.t('(no pod in the given files)'))}`);
     for (const c of s.checks) {
-      out.push(`  #${c.id} ${c.kind}: ${c.from} -> ${c.to} ${c.port}/${c.protocol}: expect ${c.expect}`);
+      out.push(`  #${c.id} ${l10n.t('{0}: {1}: expect {2}', kindText(c.kind), `${c.from} -> ${c.to} ${c.port}/${c.protocol}`, expectText(c.expect))}`);
       out.push(`     ${c.command}`);
-      out.push(`     or: ${c.alternative}`);
-      out.push(`     why: ${c.why}`);
+      out.push(`     ${l10n.t('or: {0}', c.alternative)}`);
+      out.push(`     ${l10n.t('why: {0}', c.why)}`);
     }
-    if (s.seeAlso.length) out.push(`  also checked by ${s.seeAlso.map((id) => `#${id}`).join(', ')}`);
-    for (const n of s.notes) out.push(`  note: ${n}`);
+    if (s.seeAlso.length) out.push(`  ${l10n.t('also checked by {0}', s.seeAlso.map((id) => `#${id}`).join(', '))}`);
+    for (const n of s.notes) out.push(`  ${l10n.t('note: {0}', n)}`);
   }
   if (plan.notApplied.length) {
-    out.push('', 'Not applied (the API server would reject them; fix them first, see `netpol-lens check`):');
+    out.push('', l10n.t('Not applied (the API server would reject them; fix them first, see `netpol-lens check`):'));
     for (const n of plan.notApplied) out.push(`  ${n}`);
   }
   return out.join('\n') + '\n';

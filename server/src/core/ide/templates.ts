@@ -7,6 +7,7 @@
  * workspace knows (namespaces, pod labels). Pure: no editor, no I/O.
  */
 import type { World } from '../semantics/evaluate';
+import { t } from '../l10n';
 
 export type TemplateId =
   | 'allow-frontend-to-backend'
@@ -74,7 +75,9 @@ const DEFS: readonly Template[] = [
   {
     id: 'allow-frontend-to-backend',
     label: 'allow-frontend-to-backend',
-    description: 'Only pods labelled app=frontend may reach pods labelled app=backend (ingress).',
+    get description() {
+      return t('Only pods labelled app=frontend may reach pods labelled app=backend (ingress).');
+    },
     prefix: 'netpol-allow-frontend-to-backend',
     tree: policy('allow-frontend-to-backend', [
       ['podSelector', m(['matchLabels', labels('app', 'backend', 'podLabels')])],
@@ -84,7 +87,9 @@ const DEFS: readonly Template[] = [
   {
     id: 'allow-egress-to-external-api',
     label: 'allow-egress-to-external-api',
-    description: 'Pods labelled app=backend may only send to the external API at 203.0.113.5/32 (egress).',
+    get description() {
+      return t('Pods labelled app=backend may only send to the external API at 203.0.113.5/32 (egress).');
+    },
     prefix: 'netpol-allow-egress-to-external-api',
     tree: policy('allow-egress-to-external-api', [
       ['podSelector', m(['matchLabels', labels('app', 'backend', 'podLabels')])],
@@ -94,7 +99,9 @@ const DEFS: readonly Template[] = [
   {
     id: 'deny-ingress-from-external',
     label: 'deny-ingress-from-external',
-    description: 'No ingress at all to pods labelled app=backend.',
+    get description() {
+      return t('No ingress at all to pods labelled app=backend.');
+    },
     prefix: 'netpol-deny-ingress-from-external',
     tree: policy('deny-ingress-from-external', [
       ['podSelector', m(['matchLabels', labels('app', 'backend', 'podLabels')])],
@@ -104,7 +111,9 @@ const DEFS: readonly Template[] = [
   {
     id: 'default-deny-all',
     label: 'default-deny-all',
-    description: 'Every pod of the namespace is isolated for ingress and egress; nothing is allowed.',
+    get description() {
+      return t('Every pod of the namespace is isolated for ingress and egress; nothing is allowed.');
+    },
     prefix: 'netpol-default-deny-all',
     tree: policy('default-deny-all', [
       ['podSelector', EMPTY_MAP],
@@ -114,7 +123,9 @@ const DEFS: readonly Template[] = [
   {
     id: 'allow-dns-egress',
     label: 'allow-DNS egress',
-    description: 'Every pod of the namespace may send DNS queries (UDP and TCP 53) to kube-dns in kube-system.',
+    get description() {
+      return t('Every pod of the namespace may send DNS queries (UDP and TCP 53) to kube-dns in kube-system.');
+    },
     prefix: 'netpol-allow-dns-egress',
     tree: policy('allow-dns-egress', [
       ['podSelector', EMPTY_MAP],
@@ -141,7 +152,15 @@ const DEFS: readonly Template[] = [
 ];
 
 /** The templates, in menu order. */
-export const TEMPLATES: readonly TemplateInfo[] = DEFS.map(({ id, label, description, prefix }) => ({ id, label, description, prefix }));
+/** The templates; `description` is read in the current locale. */
+export const TEMPLATES: readonly TemplateInfo[] = DEFS.map((d) => ({
+  id: d.id,
+  label: d.label,
+  get description() {
+    return d.description;
+  },
+  prefix: d.prefix,
+}));
 
 export function templateById(id: string): TemplateInfo | undefined {
   return TEMPLATES.find((t) => t.id === id);

@@ -1,7 +1,10 @@
 /**
  * The API server's field error wording (k8s.io/apimachinery/pkg/util/validation/field), so a
- * diagnostic reads exactly like what `kubectl apply` prints after the field path.
+ * diagnostic reads exactly like what `kubectl apply` prints after the field path. In another
+ * locale the message is translated and kubectl's exact English follows in parentheses
+ * (`kubectlText`, server/l10n/README.md).
  */
+import { kubectlText, Localized, tPair } from '../l10n';
 
 /** Go's %q for the strings we meet (JSON escaping is the same for printable text). */
 export function goQuote(s: string): string {
@@ -15,22 +18,32 @@ function renderValue(v: unknown): string {
   return String(v);
 }
 
-export function invalid(value: unknown, detail: string): string {
-  return `Invalid value: ${renderValue(value)}: ${detail}`;
+/** `Invalid value: <value>: <detail>` as a pair (English, current locale), for messages that add to it. */
+export function invalidPair(value: unknown, detail: Localized): Localized {
+  return tPair('Invalid value: {0}: {1}', renderValue(value), detail);
 }
 
-export function required(detail = ''): string {
-  return detail ? `Required value: ${detail}` : 'Required value';
+export function invalid(value: unknown, detail: Localized): string {
+  return kubectlText(invalidPair(value, detail));
 }
 
-export function forbidden(detail: string): string {
-  return `Forbidden: ${detail}`;
+/** `Invalid value:` with a value already rendered (e.g. Go's %#v of a slice). */
+export function invalidRendered(rendered: string, detail: Localized): string {
+  return kubectlText(tPair('Invalid value: {0}: {1}', rendered, detail));
+}
+
+export function required(detail?: Localized): string {
+  return kubectlText(detail ? tPair('Required value: {0}', detail) : tPair('Required value'));
+}
+
+export function forbidden(detail: Localized): string {
+  return kubectlText(tPair('Forbidden: {0}', detail));
 }
 
 export function notSupported(value: unknown, supported: readonly string[]): string {
-  return `Unsupported value: ${renderValue(value)}: supported values: ${supported.map(goQuote).join(', ')}`;
+  return kubectlText(tPair('Unsupported value: {0}: supported values: {1}', renderValue(value), supported.map(goQuote).join(', ')));
 }
 
 export function tooLong(maxBytes: number): string {
-  return `Too long: must have at most ${maxBytes} bytes`;
+  return kubectlText(tPair('Too long: must have at most {0} bytes', maxBytes));
 }

@@ -9,6 +9,7 @@ import schemaJson from '../../../../schemas/networkpolicy.schema.json';
 import type { Span } from '../text';
 import type { YEntry, YNode, YScalar } from '../syntax/tree';
 import type { FieldSpans, SpanIndex } from './types';
+import { Localized, tPair } from '../l10n';
 
 interface Schema {
   $ref?: string;
@@ -63,6 +64,8 @@ export interface TypeErrorFact {
   readonly span: Span;
   /** The Go decoder's message, without the "json: " prefix's context. */
   readonly message: string;
+  /** The message as a pair (English, current locale). */
+  readonly detail: Localized;
   /** Set when a plain scalar was read as a bool/number/null where a string was expected. */
   readonly implicit?: { readonly text: string; readonly resolvedAs: 'bool' | 'int' | 'float' };
   /** Whether the field takes a string (so quoting the value is a fix). */
@@ -119,18 +122,19 @@ class Decoder {
     }
   }
 
-  private target(goStruct: string | undefined, goPath: string, goType: string): string {
-    return goStruct ? `Go struct field ${goStruct}.${goPath} of type ${goType}` : `Go value of type ${goType}`;
+  private target(goStruct: string | undefined, goPath: string, goType: string): Localized {
+    return goStruct ? tPair('Go struct field {0} of type {1}', `${goStruct}.${goPath}`, goType) : tPair('Go value of type {0}', goType);
   }
 
   private typeError(path: string, node: YNode, goStruct: string | undefined, goPath: string, goType: string, numberText?: string, wantsString = false): void {
     const kind = this.jsonKind(node);
-    const got = numberText !== undefined ? `number ${numberText}` : kind;
+    const got = numberText !== undefined ? tPair('number {0}', numberText) : kind;
     let implicit: TypeErrorFact['implicit'];
     if (node.kind === 'scalar' && node.style === 'plain' && (node.value.type === 'bool' || node.value.type === 'int' || node.value.type === 'float')) {
       implicit = { text: node.text, resolvedAs: node.value.type };
     }
-    this.typeErrors.push({ path, span: node.span, message: `json: cannot unmarshal ${got} into ${this.target(goStruct, goPath, goType)}`, implicit, wantsString });
+    const detail = tPair('json: cannot unmarshal {0} into {1}', got, this.target(goStruct, goPath, goType));
+    this.typeErrors.push({ path, span: node.span, message: detail.en, detail, implicit, wantsString });
   }
 
   /**

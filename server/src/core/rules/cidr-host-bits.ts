@@ -8,6 +8,7 @@
 import type { Rule } from './rule';
 import { formatAddress, formatCidr, parseCidr } from '../semantics/cidr';
 import { cleanPolicy, nodeAt, peersOf, spanAt } from './util';
+import { t, tPair, kubectlText } from '../l10n';
 
 export const cidrHostBits: Rule = {
   meta: { code: 'NP308', slug: 'cidr-host-bits', severity: 'warning', title: 'CIDR with host bits set after the prefix', fixable: true, source: 'apimachinery GetWarningsForCIDR (API server warning)' },
@@ -30,8 +31,8 @@ export const cidrHostBits: Rule = {
         ctx.report({
           path: at,
           span,
-          message: `CIDR value ${JSON.stringify(value)} is ambiguous in this context (should be ${JSON.stringify(network)} or ${JSON.stringify(single)}?): Kubernetes uses the network ${network}; for the single address write ${single}`,
-          fix: node?.kind === 'scalar' && (node.style === 'plain' || node.style === 'quoted') ? { title: `Normalise to the network ${network}`, edits: [{ span, newText }] } : undefined,
+          message: t('{0}: Kubernetes uses the network {1}; for the single address write {2}', kubectlText(tPair('CIDR value {0} is ambiguous in this context (should be {1} or {2}?)', JSON.stringify(value), JSON.stringify(network), JSON.stringify(single))), network, single),
+          fix: node?.kind === 'scalar' && (node.style === 'plain' || node.style === 'quoted') ? { title: t('Normalise to the network {0}', network), edits: [{ span, newText }] } : undefined,
         });
       }
     }

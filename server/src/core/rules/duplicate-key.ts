@@ -5,6 +5,7 @@
  */
 import type { Rule } from './rule';
 import type { Span } from '../text';
+import { t } from '../l10n';
 
 /**
  * The YAML parser points at the first character of the repeated key; widen that to the whole key
@@ -43,7 +44,7 @@ export const duplicateKey: Rule = {
     for (const p of ctx.doc.yaml.problems) {
       if (p.kind !== 'duplicate-key') continue;
       const { span, key } = keySpan(ctx.text, p.span);
-      ctx.report({ span, message: `duplicate key ${JSON.stringify(key)}: kubectl keeps only the last value and silently drops the others; strict YAML decoding rejects the document` });
+      ctx.report({ span, message: t('duplicate key {0}: kubectl keeps only the last value and silently drops the others; strict YAML decoding rejects the document', JSON.stringify(key)) });
     }
   },
 };

@@ -7,6 +7,7 @@
 import type { Rule } from './rule';
 import type { CompiledPolicy } from '../semantics/compile';
 import { fileSpanAt } from './util';
+import { t } from '../l10n';
 
 function shortFile(file: string): string {
   return file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
@@ -37,11 +38,11 @@ export const duplicatePolicyName: Rule = {
       if (!c || !name) continue;
       const others = (byName.get(`${c.ref.namespace}/${name}`) ?? []).filter((o) => o !== c);
       if (!others.length) continue;
-      const where = others.map((o) => (o.ref.file === ctx.file ? `line ${lineOf(ctx.text, o.ref.span.start) ?? '?'} of this file` : shortFile(o.ref.file)));
+      const where = others.map((o) => (o.ref.file === ctx.file ? t('line {0} of this file', lineOf(ctx.text, o.ref.span.start) ?? '?') : shortFile(o.ref.file)));
       ctx.report({
         path: 'metadata.name',
         span: fileSpanAt(ctx, fp.analyzed, 'metadata.name'),
-        message: `another NetworkPolicy ${c.ref.namespace}/${name} is defined (${[...new Set(where)].join(', ')}): in the cluster they are one object, so applying both keeps only the last one applied and the other's rules never take effect. Rename one of them`,
+        message: t("another NetworkPolicy {0} is defined ({1}): in the cluster they are one object, so applying both keeps only the last one applied and the other's rules never take effect. Rename one of them", `${c.ref.namespace}/${name}`, [...new Set(where)].join(', ')),
       });
     }
   },

@@ -12,6 +12,7 @@ import { matchesSelector } from '../semantics/selector';
 import { parseCidr } from '../semantics/cidr';
 import { cleanPolicy, spanAt } from './util';
 import { appendItem, setEntry, styleOf, Value, within } from './yamlEdit';
+import { t } from '../l10n';
 
 export const DNS_NAMESPACE = 'kube-system';
 const DNS_NAMESPACE_LABELS = { 'kubernetes.io/metadata.name': DNS_NAMESPACE };
@@ -83,12 +84,11 @@ export const egressBlocksDns: Rule = {
     const rules = spec.egress ?? [];
     const cov = dnsCoverage(rules, v.metadata?.namespace || 'default');
     if (cov.udp && cov.tcp) return;
-    const others = 'unless another policy selecting these pods allows DNS';
     let message: string;
-    if (cov.udp) message = `egress allows DNS over UDP only: TCP port 53 to the cluster DNS (kube-dns in kube-system) is blocked, so lookups whose answers do not fit in UDP fail (${others})`;
-    else if (cov.tcp) message = `egress allows DNS over TCP only (a port without protocol is TCP): UDP port 53 to the cluster DNS (kube-dns in kube-system) is blocked, so most lookups fail (${others})`;
-    else if (rules.length === 0) message = `this policy blocks all egress of the pods it selects, DNS included (UDP and TCP port 53 to kube-dns in kube-system): host names stop resolving ${others}`;
-    else message = `egress is isolated and no egress rule allows DNS (UDP and TCP port 53 to kube-dns in kube-system): host names stop resolving, so \`curl http://external-api.com\` fails with "Could not resolve host" even where the address is allowed (${others})`;
+    if (cov.udp) message = t('egress allows DNS over UDP only: TCP port 53 to the cluster DNS (kube-dns in kube-system) is blocked, so lookups whose answers do not fit in UDP fail (unless another policy selecting these pods allows DNS)');
+    else if (cov.tcp) message = t('egress allows DNS over TCP only (a port without protocol is TCP): UDP port 53 to the cluster DNS (kube-dns in kube-system) is blocked, so most lookups fail (unless another policy selecting these pods allows DNS)');
+    else if (rules.length === 0) message = t('this policy blocks all egress of the pods it selects, DNS included (UDP and TCP port 53 to kube-dns in kube-system): host names stop resolving unless another policy selecting these pods allows DNS');
+    else message = t('egress is isolated and no egress rule allows DNS (UDP and TCP port 53 to kube-dns in kube-system): host names stop resolving, so `curl http://external-api.com` fails with "Could not resolve host" even where the address is allowed (unless another policy selecting these pods allows DNS)');
     const typesAt = spec.policyTypes?.indexOf('Egress') ?? -1;
     const span = ctx.doc.decoded?.spans.has('spec.egress') ? spanAt(ctx, 'spec.egress', 'key') : typesAt >= 0 ? spanAt(ctx, `spec.policyTypes[${typesAt}]`) : spanAt(ctx, 'spec', 'key');
     ctx.report({ span, message, fix: dnsFix(ctx) });
@@ -103,5 +103,5 @@ function dnsFix(ctx: Parameters<Rule['check']>[0]) {
   const edits = egress?.value?.kind === 'seq'
     ? within(egress.value, spec) ? appendItem(ctx.text, egress.value, DNS_RULE, style) : undefined
     : setEntry(ctx.text, spec, 'egress', [DNS_RULE], style);
-  return edits ? { title: 'Allow DNS: add an egress rule to kube-dns (UDP and TCP 53)', edits } : undefined;
+  return edits ? { title: t('Allow DNS: add an egress rule to kube-dns (UDP and TCP 53)'), edits } : undefined;
 }

@@ -9,6 +9,7 @@ import type { Rule } from './rule';
 import { getEntry } from '../syntax/tree';
 import { cleanPolicy, spanAt } from './util';
 import { setEntry, styleOf, within } from './yamlEdit';
+import { t } from '../l10n';
 
 export const emptyEgressNoIsolation: Rule = {
   meta: { code: 'NP304', slug: 'empty-egress-no-isolation', severity: 'warning', title: 'egress: [] without policyTypes, which does not isolate egress', fixable: true, source: 'pitfall: policyTypes defaulting (SetDefaults_NetworkPolicy; cyclonus CheckSourceMissingPolicyTypes*)' },
@@ -22,12 +23,12 @@ export const emptyEgressNoIsolation: Rule = {
     let fix;
     if (specNode?.kind === 'map' && within(specNode, ctx.doc.node)) {
       const edits = setEntry(ctx.text, specNode, 'policyTypes', ['Ingress', 'Egress'], styleOf(ctx.text, ctx.doc.node), 'egress');
-      if (edits) fix = { title: 'Isolate egress: set policyTypes to [Ingress, Egress]', edits };
+      if (edits) fix = { title: t('Isolate egress: set policyTypes to [Ingress, Egress]'), edits };
     }
     ctx.report({
       path: 'spec.egress',
       span: spanAt(ctx, 'spec.egress', 'key'),
-      message: 'egress: [] does not isolate egress: without policyTypes, Egress is only added when spec.egress has rules, so the selected pods may still connect anywhere. To block all their egress, write policyTypes: [Ingress, Egress]',
+      message: t('egress: [] does not isolate egress: without policyTypes, Egress is only added when spec.egress has rules, so the selected pods may still connect anywhere. To block all their egress, write policyTypes: [Ingress, Egress]'),
       fix,
     });
   },

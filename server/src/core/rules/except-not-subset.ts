@@ -7,6 +7,7 @@ import type { Rule } from './rule';
 import { invalid } from '../k8s/fieldErrors';
 import { isStrictSubset, parseCidr } from '../semantics/cidr';
 import { peersOf, spanAt } from './util';
+import { tPair } from '../l10n';
 
 export const exceptNotSubset: Rule = {
   meta: { code: 'NP210', slug: 'except-not-subset', severity: 'error', title: 'ipBlock except not a strict subset of cidr', fixable: false, source: 'ValidateIPBlock' },
@@ -20,7 +21,7 @@ export const exceptNotSubset: Rule = {
         const inner = parseCidr(e);
         if (!inner || isStrictSubset(outer, inner)) return;
         const at = `${path}.ipBlock.except[${i}]`;
-        ctx.report({ path: at, span: spanAt(ctx, at), message: invalid(e, 'must be a strict subset of `cidr`') });
+        ctx.report({ path: at, span: spanAt(ctx, at), message: invalid(e, tPair('must be a strict subset of `cidr`')) });
       });
     }
   },

@@ -15,6 +15,7 @@ import { peerMatches } from '../semantics/evaluate';
 import { fileSpanAt, standInPod } from './util';
 import { afterNode, blockMap, eolOf, styleOf, Value } from './yamlEdit';
 import { DNS_RULE } from './egress-blocks-dns';
+import { t } from '../l10n';
 
 const NAME_LABEL = 'kubernetes.io/metadata.name';
 
@@ -82,7 +83,7 @@ function egressPolicyFix(ctx: WorkspaceRuleContext, fp: FilePolicy, c: CompiledP
   const eol = eolOf(text);
   const at = afterNode(text, { start: p.base + p.doc.yaml.span.start, end: p.base + p.doc.yaml.span.end });
   const lines = blockMap(doc as { readonly [k: string]: Value }, 0, style);
-  return { title: `Add an egress policy ${ns}/${name} for these source pods (only ${c.ref.name}'s pods and DNS)`, edits: [{ span: { start: at, end: at }, newText: `${eol}---${eol}${lines.join(eol)}` }] };
+  return { title: t("Add an egress policy {0} for these source pods (only {1}'s pods and DNS)", `${ns}/${name}`, c.ref.name), edits: [{ span: { start: at, end: at }, newText: `${eol}---${eol}${lines.join(eol)}` }] };
 }
 
 function podName(p: PodInfo): string {
@@ -115,14 +116,14 @@ export const ingressOnlyRestrictsDestination: Rule = {
           // Pods nothing isolates for ingress accept these sources' connections too.
           const elsewhere = world.pods.filter((p) => !selected.has(p) && !sources.includes(p) && !ctx.lookups.isolated(p, 'ingress'));
           const known = free.filter((p) => world.pods.includes(p));
-          const who = `pods with ${formatSelector(sel)}${known.length ? ` (${known.slice(0, 3).map(podName).join(', ')}${known.length > 3 ? ', …' : ''})` : ''}`;
-          const reach = `any pod that does not restrict its own ingress${elsewhere.length ? ` (${elsewhere.slice(0, 3).map(podName).join(', ')}${elsewhere.length > 3 ? ', …' : ''})` : ''} and any outside address`;
+          const who = t('pods with {0}', `${formatSelector(sel)}${known.length ? ` (${known.slice(0, 3).map(podName).join(', ')}${known.length > 3 ? ', …' : ''})` : ''}`);
+          const reach = t('any pod that does not restrict its own ingress{0} and any outside address', elsewhere.length ? ` (${elsewhere.slice(0, 3).map(podName).join(', ')}${elsewhere.length > 3 ? ', …' : ''})` : '');
           const path = `spec.ingress[${rule.index}].from[${peer.index}]`;
           const name = ns !== undefined ? policyName(ctx, c, sel, ns, names) : undefined;
           ctx.report({
             path,
             span: fileSpanAt(ctx, fp.analyzed, path, 'head'),
-            message: `this policy only limits who may connect to the pods it selects: ${who} are not isolated for egress by any policy, so they may still connect to ${reach}. To limit where they connect, add an egress policy selecting them${name ? ' (the quick fix appends one allowing only these pods and DNS)' : ''}`,
+            message: t('this policy only limits who may connect to the pods it selects: {0} are not isolated for egress by any policy, so they may still connect to {1}. To limit where they connect, add an egress policy selecting them{2}', who, reach, name ? t(' (the quick fix appends one allowing only these pods and DNS)') : ''),
             fix: ns !== undefined && name ? egressPolicyFix(ctx, fp, c, rule, sel, ns, name) : undefined,
           });
         }

@@ -8,8 +8,8 @@ import type { Rule } from './rule';
 import { invalid, required } from '../k8s/fieldErrors';
 import { parseCidr, parseIPSloppy } from '../semantics/cidr';
 import { peersOf, spanAt } from './util';
+import { t, tPair } from '../l10n';
 
-const CIDR_MSG = 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)';
 
 export const invalidCidr: Rule = {
   meta: { code: 'NP209', slug: 'invalid-cidr', severity: 'error', title: 'ipBlock cidr missing or not a CIDR', fixable: true, source: 'ValidateIPBlock (IsValidCIDRForLegacyField)' },
@@ -36,10 +36,10 @@ function report(ctx: Parameters<Rule['check']>[0], path: string, value: string):
   let fix;
   if (ip) {
     const single = `${value.trim()}/${ip.family === 4 ? 32 : 128}`;
-    hint = ` (a single address is written ${single})`;
-    fix = { title: `Use ${single}`, edits: [{ span, newText: single }] };
+    hint = t(' (a single address is written {0})', single);
+    fix = { title: t('Use {0}', single), edits: [{ span, newText: single }] };
   } else if (/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/i.test(value) && /[a-z]/i.test(value)) {
-    hint = ' (NetworkPolicy cannot match host names: use the address range the name resolves to)';
+    hint = t(' (NetworkPolicy cannot match host names: use the address range the name resolves to)');
   }
-  ctx.report({ path, span, message: invalid(value, CIDR_MSG) + hint, fix });
+  ctx.report({ path, span, message: invalid(value, tPair('must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)')) + hint, fix });
 }

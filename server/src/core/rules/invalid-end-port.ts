@@ -7,6 +7,7 @@ import type { Rule } from './rule';
 import { invalid } from '../k8s/fieldErrors';
 import { isValidPortNum } from '../k8s/names';
 import { portsOf, spanAt } from './util';
+import { tPair } from '../l10n';
 
 export const invalidEndPort: Rule = {
   meta: { code: 'NP204', slug: 'invalid-end-port', severity: 'error', title: 'endPort without a numeric port, below port, or out of range', fixable: false, source: 'ValidateNetworkPolicyPort' },
@@ -18,12 +19,12 @@ export const invalidEndPort: Rule = {
       const span = spanAt(ctx, at);
       const end = port.endPort;
       if (typeof port.port === 'number') {
-        if (end < port.port) ctx.report({ path: at, span, message: invalid(end, 'must be greater than or equal to `port`') });
+        if (end < port.port) ctx.report({ path: at, span, message: invalid(end, tPair('must be greater than or equal to `port`')) });
         for (const msg of isValidPortNum(end)) ctx.report({ path: at, span, message: invalid(end, msg) });
       } else if (typeof port.port === 'string') {
-        ctx.report({ path: at, span, message: invalid(end, 'may not be specified when `port` is non-numeric') });
+        ctx.report({ path: at, span, message: invalid(end, tPair('may not be specified when `port` is non-numeric')) });
       } else {
-        ctx.report({ path: at, span, message: invalid(end, 'may not be specified when `port` is not specified') });
+        ctx.report({ path: at, span, message: invalid(end, tPair('may not be specified when `port` is not specified')) });
       }
     }
   },

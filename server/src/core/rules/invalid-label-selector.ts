@@ -10,6 +10,7 @@ import type { LabelSelector } from '../model/types';
 import { forbidden, invalid, required } from '../k8s/fieldErrors';
 import { isQualifiedName, isValidLabelValue } from '../k8s/names';
 import { selectorsOf, spanAt } from './util';
+import { tPair } from '../l10n';
 
 function checkSelector(ctx: RuleContext, sel: LabelSelector, path: string): void {
   for (const [k, v] of Object.entries(sel.matchLabels ?? {})) {
@@ -23,11 +24,11 @@ function checkSelector(ctx: RuleContext, sel: LabelSelector, path: string): void
     const values = req.values ?? [];
     const op = req.operator ?? '';
     if (op === 'In' || op === 'NotIn') {
-      if (values.length === 0) ctx.report({ path: `${p}.values`, span: spanAt(ctx, `${p}.values`, 'key'), message: required("must be specified when `operator` is 'In' or 'NotIn'") });
+      if (values.length === 0) ctx.report({ path: `${p}.values`, span: spanAt(ctx, `${p}.values`, 'key'), message: required(tPair("must be specified when `operator` is 'In' or 'NotIn'")) });
     } else if (op === 'Exists' || op === 'DoesNotExist') {
-      if (values.length > 0) ctx.report({ path: `${p}.values`, span: spanAt(ctx, `${p}.values`, 'key'), message: forbidden("may not be specified when `operator` is 'Exists' or 'DoesNotExist'") });
+      if (values.length > 0) ctx.report({ path: `${p}.values`, span: spanAt(ctx, `${p}.values`, 'key'), message: forbidden(tPair("may not be specified when `operator` is 'Exists' or 'DoesNotExist'")) });
     } else {
-      ctx.report({ path: `${p}.operator`, span: spanAt(ctx, `${p}.operator`), message: invalid(op, 'not a valid selector operator') });
+      ctx.report({ path: `${p}.operator`, span: spanAt(ctx, `${p}.operator`), message: invalid(op, tPair('not a valid selector operator')) });
     }
     const key = req.key ?? '';
     for (const msg of isQualifiedName(key)) ctx.report({ path: `${p}.key`, span: spanAt(ctx, `${p}.key`), message: invalid(key, msg) });

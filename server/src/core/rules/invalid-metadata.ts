@@ -7,9 +7,10 @@
  * manager cannot decode makes it drop all of the file's managedFields before validation).
  */
 import type { Rule } from './rule';
-import { invalid, tooLong } from '../k8s/fieldErrors';
+import { invalid, invalidRendered, tooLong } from '../k8s/fieldErrors';
 import { byteLength, isQualifiedName, isValidLabelValue } from '../k8s/names';
 import { spanAt } from './util';
+import { tPair } from '../l10n';
 
 /** Finalizer names allowed without a domain prefix (pkg/apis/core/helper IsStandardFinalizerName). */
 const STANDARD_FINALIZERS = ['kubernetes', 'orphan', 'foregroundDeletion'];
@@ -36,24 +37,24 @@ export const invalidMetadata: Rule = {
       for (const msg of isQualifiedName(f)) ctx.report({ path: 'metadata.finalizers', span, message: invalid(f, msg) });
       // pkg/apis/core/validation's validateKubeFinalizerName: a name without '/' must be a standard one.
       if (!f.includes('/') && !STANDARD_FINALIZERS.includes(f)) {
-        ctx.report({ path: `metadata.finalizers[${i}]`, span, message: invalid(f, 'name is neither a standard finalizer name nor is it fully qualified') });
+        ctx.report({ path: `metadata.finalizers[${i}]`, span, message: invalid(f, tPair('name is neither a standard finalizer name nor is it fully qualified')) });
       }
     });
     if (finalizers.includes('orphan') && finalizers.includes('foregroundDeletion')) {
-      ctx.report({ path: 'metadata.finalizers', span: spanAt(ctx, 'metadata.finalizers', 'key'), message: `Invalid value: ${goSlice(finalizers)}: finalizer orphan and foregroundDeletion cannot be both set` });
+      ctx.report({ path: 'metadata.finalizers', span: spanAt(ctx, 'metadata.finalizers', 'key'), message: invalidRendered(goSlice(finalizers), tPair('finalizer orphan and foregroundDeletion cannot be both set')) });
     }
     let controller = '';
     (meta.ownerReferences ?? []).forEach((ref, i) => {
       const p = 'metadata.ownerReferences';
       const at = spanAt(ctx, `${p}[${i}]`, 'head');
       const [, version] = splitApiVersion(ref.apiVersion ?? '');
-      if (!version) ctx.report({ path: `${p}.apiVersion`, span: at, message: invalid(ref.apiVersion ?? '', 'version must not be empty') });
-      if (!ref.kind) ctx.report({ path: `${p}.kind`, span: at, message: invalid('', 'kind must not be empty') });
-      if (!ref.name) ctx.report({ path: `${p}.name`, span: at, message: invalid('', 'name must not be empty') });
-      if (!ref.uid) ctx.report({ path: `${p}.uid`, span: at, message: invalid('', 'uid must not be empty') });
+      if (!version) ctx.report({ path: `${p}.apiVersion`, span: at, message: invalid(ref.apiVersion ?? '', tPair('version must not be empty')) });
+      if (!ref.kind) ctx.report({ path: `${p}.kind`, span: at, message: invalid('', tPair('kind must not be empty')) });
+      if (!ref.name) ctx.report({ path: `${p}.name`, span: at, message: invalid('', tPair('name must not be empty')) });
+      if (!ref.uid) ctx.report({ path: `${p}.uid`, span: at, message: invalid('', tPair('uid must not be empty')) });
       if (ref.controller) {
         const cur = `${ref.kind ?? ''}/${ref.name ?? ''}`;
-        if (controller) ctx.report({ path: p, span: at, message: `Invalid value: []v1.OwnerReference{...}: Only one reference can have Controller set to true. Found "true" in references for ${controller} and ${cur}` });
+        if (controller) ctx.report({ path: p, span: at, message: invalidRendered('[]v1.OwnerReference{...}', tPair('Only one reference can have Controller set to true. Found "true" in references for {0} and {1}', controller, cur)) });
         else controller = cur;
       }
     });

@@ -8,6 +8,7 @@ import type { Rule } from './rule';
 import { invalid, required } from '../k8s/fieldErrors';
 import { nameIsDNSSubdomain } from '../k8s/names';
 import { spanAt } from './util';
+import { tPair } from '../l10n';
 
 export const invalidName: Rule = {
   meta: { code: 'NP200', slug: 'invalid-name', severity: 'error', title: 'Missing or invalid metadata.name', fixable: false, source: 'ValidateObjectMeta + NameIsDNSSubdomain' },
@@ -21,7 +22,7 @@ export const invalidName: Rule = {
     }
     if (!meta.name) {
       if (!meta.generateName) {
-        ctx.report({ path: 'metadata.name', span: spanAt(ctx, 'metadata.name'), message: required('name or generateName is required') });
+        ctx.report({ path: 'metadata.name', span: spanAt(ctx, 'metadata.name'), message: required(tPair('name or generateName is required')) });
         return;
       }
       // names.SimpleNameGenerator; the random suffix (lowercase letters and digits) is shown as xxxxx.

@@ -3,8 +3,9 @@
  * Egress (case-sensitive). Duplicates pass the API server. Mirrors ValidateNetworkPolicySpec.
  */
 import type { Rule } from './rule';
-import { notSupported } from '../k8s/fieldErrors';
+import { invalidRendered, notSupported } from '../k8s/fieldErrors';
 import { spanAt } from './util';
+import { t, tPair } from '../l10n';
 
 const ALLOWED = ['Ingress', 'Egress'];
 
@@ -15,16 +16,16 @@ export const invalidPolicyTypes: Rule = {
     const types = ctx.doc.decoded?.value.spec?.policyTypes;
     if (!types) return;
     if (types.length > 2) {
-      const rendered = `[]networking.PolicyType{${types.map((t) => JSON.stringify(t)).join(', ')}}`;
-      ctx.report({ path: 'spec.policyTypes', span: spanAt(ctx, 'spec.policyTypes', 'key'), message: `Invalid value: ${rendered}: may not specify more than two policyTypes` });
+      const rendered = `[]networking.PolicyType{${types.map((x) => JSON.stringify(x)).join(', ')}}`;
+      ctx.report({ path: 'spec.policyTypes', span: spanAt(ctx, 'spec.policyTypes', 'key'), message: invalidRendered(rendered, tPair('may not specify more than two policyTypes')) });
       return;
     }
-    types.forEach((t, i) => {
-      if (ALLOWED.includes(t)) return;
+    types.forEach((x, i) => {
+      if (ALLOWED.includes(x)) return;
       const at = `spec.policyTypes[${i}]`;
       const span = spanAt(ctx, at);
-      const fixed = ALLOWED.find((a) => a.toLowerCase() === t.toLowerCase());
-      ctx.report({ path: at, span, message: notSupported(t, ALLOWED), fix: fixed ? { title: `Change to ${fixed}`, edits: [{ span, newText: fixed }] } : undefined });
+      const fixed = ALLOWED.find((a) => a.toLowerCase() === x.toLowerCase());
+      ctx.report({ path: at, span, message: notSupported(x, ALLOWED), fix: fixed ? { title: t('Change to {0}', fixed), edits: [{ span, newText: fixed }] } : undefined });
     });
   },
 };

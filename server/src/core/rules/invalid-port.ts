@@ -8,6 +8,7 @@ import type { Rule } from './rule';
 import { invalid } from '../k8s/fieldErrors';
 import { isValidPortName, isValidPortNum } from '../k8s/names';
 import { portsOf, spanAt } from './util';
+import { t } from '../l10n';
 
 export const invalidPort: Rule = {
   meta: { code: 'NP205', slug: 'invalid-port', severity: 'error', title: 'Port number out of range or invalid port name', fixable: true, source: 'ValidateNetworkPolicyPort (IsValidPortNum, IsValidPortName)' },
@@ -25,8 +26,8 @@ export const invalidPort: Rule = {
           ctx.report({
             path: at,
             span,
-            message: invalid(name, msg) + (numeric && msg.includes('at least one letter') ? ` (a quoted number is a port name; write ${Number(name)} without quotes)` : ''),
-            fix: numeric && msg.includes('at least one letter') ? { title: `Unquote the port: ${Number(name)}`, edits: [{ span, newText: String(Number(name)) }] } : undefined,
+            message: invalid(name, msg) + (numeric && msg.en.includes('at least one letter') ? t(' (a quoted number is a port name; write {0} without quotes)', Number(name)) : ''),
+            fix: numeric && msg.en.includes('at least one letter') ? { title: t('Unquote the port: {0}', Number(name)), edits: [{ span, newText: String(Number(name)) }] } : undefined,
           });
         }
       }

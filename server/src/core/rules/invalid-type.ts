@@ -4,14 +4,15 @@
  * rejects it with the Go JSON decoder's message.
  */
 import type { Rule } from './rule';
+import { kubectlText } from '../l10n';
 
 export const invalidType: Rule = {
   meta: { code: 'NP102', slug: 'invalid-type', severity: 'error', title: 'Value of the wrong type for its field', fixable: false, source: 'API server decoding (encoding/json UnmarshalTypeError)' },
   scope: 'policy',
   check(ctx) {
-    for (const t of ctx.doc.decoded?.typeErrors ?? []) {
-      if (t.implicit && t.wantsString) continue; // NP103 explains these.
-      ctx.report({ path: t.path, span: t.span, message: t.message });
+    for (const e of ctx.doc.decoded?.typeErrors ?? []) {
+      if (e.implicit && e.wantsString) continue; // NP103 explains these.
+      ctx.report({ path: e.path, span: e.span, message: kubectlText(e.detail) });
     }
   },
 };

@@ -6,6 +6,7 @@
 import type { Rule } from './rule';
 import { forbidden } from '../k8s/fieldErrors';
 import { peersOf, spanAt } from './util';
+import { tPair } from '../l10n';
 
 export const ipblockWithSelector: Rule = {
   meta: { code: 'NP208', slug: 'ipblock-with-selector', severity: 'error', title: 'ipBlock combined with a selector in one peer', fixable: false, source: 'ValidateNetworkPolicyPeer' },
@@ -13,7 +14,7 @@ export const ipblockWithSelector: Rule = {
   check(ctx) {
     for (const { peer, path } of peersOf(ctx)) {
       if (!peer.ipBlock || (!peer.podSelector && !peer.namespaceSelector)) continue;
-      ctx.report({ path, span: spanAt(ctx, `${path}.ipBlock`, 'key'), message: forbidden('may not specify both ipBlock and another peer') });
+      ctx.report({ path, span: spanAt(ctx, `${path}.ipBlock`, 'key'), message: forbidden(tPair('may not specify both ipBlock and another peer')) });
     }
   },
 };

@@ -5,6 +5,7 @@
  */
 import type { Rule } from './rule';
 import { spanAt } from './util';
+import { t } from '../l10n';
 
 export const missingNamespace: Rule = {
   meta: { code: 'NP300', slug: 'missing-namespace', severity: 'warning', title: 'metadata.namespace not set', fixable: false, source: 'cyclonus CheckSourceMissingNamespace; kubectl fills the namespace from the context' },
@@ -13,7 +14,7 @@ export const missingNamespace: Rule = {
     const v = ctx.doc.decoded?.value;
     if (!v || v.metadata?.namespace) return;
     // A namespace (or metadata) of the wrong type is written, just not decodable: NP102/NP103 say so.
-    if (ctx.doc.decoded?.typeErrors.some((t) => t.path === 'metadata' || t.path === 'metadata.namespace')) return;
-    ctx.report({ span: spanAt(ctx, 'metadata.namespace'), message: "metadata.namespace is not set: the policy applies to the namespace of kubectl's current context (or -n), whichever that is when it is applied" });
+    if (ctx.doc.decoded?.typeErrors.some((e) => e.path === 'metadata' || e.path === 'metadata.namespace')) return;
+    ctx.report({ span: spanAt(ctx, 'metadata.namespace'), message: t("metadata.namespace is not set: the policy applies to the namespace of kubectl's current context (or -n), whichever that is when it is applied") });
   },
 };

@@ -11,10 +11,11 @@ import type { PodInfo } from '../model/inventory';
 import { matchesSelector } from '../semantics/selector';
 import { peerMatches } from '../semantics/evaluate';
 import { fileSpanAt } from './util';
+import { t } from '../l10n';
 
 function names(pods: readonly PodInfo[]): string {
   const list = pods.slice(0, 3).map((p) => `${p.namespace}/${p.name}`).join(', ');
-  return pods.length > 3 ? `${list} and ${pods.length - 3} more` : list;
+  return pods.length > 3 ? t('{0} and {1} more', list, pods.length - 3) : list;
 }
 
 export const namedPortUndefined: Rule = {
@@ -39,10 +40,10 @@ export const namedPortUndefined: Rule = {
             if (dests.some((d) => d.ports.some((cp) => cp.name === name && cp.protocol === pt.protocol))) continue;
             const other = dests.flatMap((d) => d.ports.filter((cp) => cp.name === name).map((cp) => cp.protocol));
             const path = `spec.${dir}[${r.index}].ports[${pt.index}].port`;
-            const who = dir === 'ingress' ? 'the pods this policy selects' : "the rule's destination pods";
+            const who = dir === 'ingress' ? t('the pods this policy selects') : t("the rule's destination pods");
             const message = other.length
-              ? `port ${name} is ${[...new Set(other)].join(' and ')} on ${who} (${names(dests)}), but this entry's protocol is ${pt.protocol}${pt.protocolDefaulted ? ' (the default)' : ''}: a named port matches only with the same protocol, so this entry allows nothing; write protocol: ${other[0]}`
-              : `no container port named ${name}/${pt.protocol} on ${who} in the workspace (${names(dests)}): a named port resolves on the destination pod, so this entry allows nothing there. Check the name against the containers' ports`;
+              ? t("port {0} is {1} on {2} ({3}), but this entry's protocol is {4}{5}: a named port matches only with the same protocol, so this entry allows nothing; write protocol: {6}", name, [...new Set(other)].join(t(' and ')), who, names(dests), pt.protocol, pt.protocolDefaulted ? t(' (the default)') : '', other[0])
+              : t("no container port named {0} on {1} in the workspace ({2}): a named port resolves on the destination pod, so this entry allows nothing there. Check the name against the containers' ports", `${name}/${pt.protocol}`, who, names(dests));
             ctx.report({ path, span: fileSpanAt(ctx, fp.analyzed, path), message });
           }
         }

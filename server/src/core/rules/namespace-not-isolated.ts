@@ -10,6 +10,7 @@ import type { Rule } from './rule';
 import type { Span } from '../text';
 import { columnOf, lineEndOf } from './yamlEdit';
 import { headSpan } from './util';
+import { t } from '../l10n';
 
 /** The span of an object's own `kind:` value (a key at the object's column); else its first line. */
 function kindSpan(text: string | undefined, s: Span): Span {
@@ -57,7 +58,7 @@ export const namespaceNotIsolated: Rule = {
       if (covered(pod.namespace) || pod.source.file !== ctx.file) continue;
       ctx.report({
         span: kindSpan(ctx.text, pod.source.span),
-        message: `no NetworkPolicy of the workspace is in namespace ${pod.namespace}, so the pods of ${pod.kind === 'Pod' ? `Pod ${pod.name}` : `${pod.kind} ${pod.name}`} are not isolated: anything may connect to them and they may connect anywhere (policies in other namespaces do not apply here). A default-deny policy in ${pod.namespace} would isolate them`,
+        message: t('no NetworkPolicy of the workspace is in namespace {0}, so the pods of {1} are not isolated: anything may connect to them and they may connect anywhere (policies in other namespaces do not apply here). A default-deny policy in {0} would isolate them', pod.namespace, `${pod.kind} ${pod.name}`),
       });
     }
     for (const ns of ctx.inventory.namespaces) {
@@ -66,7 +67,7 @@ export const namespaceNotIsolated: Rule = {
       if (!pods.length) continue;
       ctx.report({
         span: kindSpan(ctx.text, ns.source.span),
-        message: `no NetworkPolicy of the workspace is in namespace ${ns.name}, so its pods (${pods.length} Pod or workload manifest${pods.length === 1 ? '' : 's'} in the workspace) are not isolated: anything may connect to them and they may connect anywhere. A default-deny policy in ${ns.name} would isolate them`,
+        message: t(pods.length === 1 ? 'no NetworkPolicy of the workspace is in namespace {0}, so its pods ({1} Pod or workload manifest in the workspace) are not isolated: anything may connect to them and they may connect anywhere. A default-deny policy in {0} would isolate them' : 'no NetworkPolicy of the workspace is in namespace {0}, so its pods ({1} Pod or workload manifests in the workspace) are not isolated: anything may connect to them and they may connect anywhere. A default-deny policy in {0} would isolate them', ns.name, pods.length),
       });
     }
   },

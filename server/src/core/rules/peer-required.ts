@@ -6,6 +6,7 @@
 import type { Rule } from './rule';
 import { required } from '../k8s/fieldErrors';
 import { peersOf, spanAt } from './util';
+import { tPair } from '../l10n';
 
 export const peerRequired: Rule = {
   meta: { code: 'NP207', slug: 'peer-required', severity: 'error', title: 'Peer with no podSelector, namespaceSelector or ipBlock', fixable: false, source: 'ValidateNetworkPolicyPeer' },
@@ -13,7 +14,7 @@ export const peerRequired: Rule = {
   check(ctx) {
     for (const { peer, path } of peersOf(ctx)) {
       if (peer.podSelector || peer.namespaceSelector || peer.ipBlock) continue;
-      ctx.report({ path, span: spanAt(ctx, path, 'head'), message: required('must specify a peer') });
+      ctx.report({ path, span: spanAt(ctx, path, 'head'), message: required(tPair('must specify a peer')) });
     }
   },
 };

@@ -9,6 +9,7 @@ import type { Rule, RuleContext } from './rule';
 import type { NetworkPolicyPeer } from '../model/types';
 import { cleanPolicy, nodeAt, selectorText, spanAt } from './util';
 import { mergeItems } from './yamlEdit';
+import { t } from '../l10n';
 
 const loneNs = (p: NetworkPolicyPeer | undefined) => !!p?.namespaceSelector && !p.podSelector && !p.ipBlock;
 const lonePod = (p: NetworkPolicyPeer | undefined) => !!p?.podSelector && !p.namespaceSelector && !p.ipBlock;
@@ -35,16 +36,18 @@ export const peersLookLikeAnd: Rule = {
         const podText = selectorText(podPeer.podSelector, '');
         // Both empty: every pod of every namespace either way.
         if (!nsText && !podText) continue;
-        const everyPodIn = nsText ? `every pod in namespaces with ${nsText}` : 'every pod in every namespace';
-        const podsHere = podText ? `pods with ${podText} in ${ns} (this policy's namespace)` : `every pod in ${ns} (this policy's namespace)`;
-        const meant = `${podText ? `pods with ${podText}` : 'every pod'} in ${nsText ? `namespaces with ${nsText}` : 'every namespace'}`;
+        const everyPodIn = nsText ? t('every pod in namespaces with {0}', nsText) : t('every pod in every namespace');
+        const podsHere = podText ? t("pods with {0} in {1} (this policy's namespace)", podText, ns) : t("every pod in {0} (this policy's namespace)", ns);
+        const meant = podText
+          ? nsText ? t('pods with {0} in namespaces with {1}', podText, nsText) : t('pods with {0} in every namespace', podText)
+          : t('every pod in namespaces with {0}', nsText);
         const second = loneNs(b) ? 'namespaceSelector' : 'podSelector';
         const flowList = nodeAt(ctx.doc.node, path)?.kind === 'seq' && (nodeAt(ctx.doc.node, path) as { flow: boolean }).flow;
-        const how = flowList ? 'put both selectors in one map' : `put both selectors in one peer (remove the "-" before ${second})`;
+        const how = flowList ? t('put both selectors in one map') : t('put both selectors in one peer (remove the "-" before {0})', second);
         ctx.report({
           path: `${path}[${i + 1}]`,
           span: spanAt(ctx, `${path}[${i + 1}]`, 'head'),
-          message: `${word}[${i}] and ${word}[${i + 1}] are two peers, and peers are ORed: this allows ${everyPodIn}, or ${podsHere}. To allow only ${meant}, ${how}`,
+          message: t('{0} and {1} are two peers, and peers are ORed: this allows {2}, or {3}. To allow only {4}, {5}', `${word}[${i}]`, `${word}[${i + 1}]`, everyPodIn, podsHere, meant, how),
           fix: mergeFix(ctx, path, i),
         });
         i++;
@@ -56,5 +59,5 @@ export const peersLookLikeAnd: Rule = {
 function mergeFix(ctx: RuleContext, path: string, i: number) {
   const seq = nodeAt(ctx.doc.node, path, true);
   const edits = seq?.kind === 'seq' ? mergeItems(ctx.text, seq, i) : undefined;
-  return edits ? { title: 'Merge into one peer (namespaceSelector AND podSelector)', edits } : undefined;
+  return edits ? { title: t('Merge into one peer (namespaceSelector AND podSelector)'), edits } : undefined;
 }

@@ -9,6 +9,7 @@ import type { Rule, RuleContext } from './rule';
 import type { NetworkPolicyPort } from '../model/types';
 import { cleanPolicy, nodeAt, spanAt } from './util';
 import { afterNode, blockSeq, columnOf, dashBefore, eolOf, flow, styleOf, within } from './yamlEdit';
+import { t } from '../l10n';
 
 /** Ports whose usual protocol is UDP, with what runs there. */
 export const UDP_PORTS: Readonly<Record<number, string>> = {
@@ -35,7 +36,7 @@ export const protocolDefaultsTcpOnUdpPort: Rule = {
         ctx.report({
           path: `${path}[${j}].port`,
           span: spanAt(ctx, `${path}[${j}].port`),
-          message: `port ${n} without a protocol means ${n}/TCP only (protocol defaults to TCP), but ${what} uses UDP on port ${n}${n === 53 ? ' (and TCP for large answers)' : ''}: add an entry with protocol: UDP, or write protocol: TCP if TCP alone is meant`,
+          message: t('port {0} without a protocol means {0}/TCP only (protocol defaults to TCP), but {1} uses UDP on port {0}{2}: add an entry with protocol: UDP, or write protocol: TCP if TCP alone is meant', n, what, n === 53 ? t(' (and TCP for large answers)') : ''),
           fix: udpFix(ctx, path, j, n),
         });
       });
@@ -48,7 +49,7 @@ function udpFix(ctx: RuleContext, path: string, j: number, port: number) {
   const item = seq?.kind === 'seq' ? seq.items[j] : undefined;
   if (seq?.kind !== 'seq' || !item || !within(item, seq)) return undefined;
   const entry = { protocol: 'UDP', port };
-  const title = `Also allow ${port}/UDP`;
+  const title = t('Also allow {0}/UDP', port);
   const text = ctx.text;
   if (seq.flow) return { title, edits: [{ span: { start: item.span.end, end: item.span.end }, newText: `, ${flow(entry)}` }] };
   const dash = dashBefore(text, item.span.start);

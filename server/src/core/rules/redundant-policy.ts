@@ -11,6 +11,7 @@ import type { LabelSelector } from '../model/types';
 import type { CompiledPeer, CompiledPolicy, CompiledRule } from '../semantics/compile';
 import { formatCidr } from '../semantics/cidr';
 import { fileSpanAt } from './util';
+import { t } from '../l10n';
 
 function canonSelector(sel: LabelSelector | undefined): string {
   if (!sel) return '-';
@@ -99,15 +100,15 @@ export const redundantPolicy: Rule = {
       const q = canon.sameSelector(ctx.lookups.policiesIn(p.ref.namespace), p).find((o) => o !== p && coveredBy(p, o, canon));
       if (q) {
         const same = coveredBy(q, p, canon);
-        const where = q.ref.file === p.ref.file ? 'in this file' : `in ${shortFile(q.ref.file)}`;
+        const where = q.ref.file === p.ref.file ? t('in this file') : t('in {0}', shortFile(q.ref.file));
         // The surprising case: an egress policy that isolates Ingress too, because policyTypes defaults to it.
-        const implicit = p.isolatesIngress && !q.policyTypesWritten && q.ingress.length === 0 && q.egress.length > 0 ? ` (${q.ref.name} writes no policyTypes, so it isolates Ingress by default, with no ingress rule: it already blocks all ingress to these pods)` : '';
+        const implicit = p.isolatesIngress && !q.policyTypesWritten && q.ingress.length === 0 && q.egress.length > 0 ? t(' ({0} writes no policyTypes, so it isolates Ingress by default, with no ingress rule: it already blocks all ingress to these pods)', q.ref.name) : '';
         const dirs = [p.isolatesIngress ? 'Ingress' : '', p.isolatesEgress ? 'Egress' : ''].filter(Boolean).join(' and ');
         const rules = (p.isolatesIngress ? p.ingress.length : 0) + (p.isolatesEgress ? p.egress.length : 0);
-        const how = same ? 'is identical to it' : `selects the same pods, isolates ${dirs} too, and ${rules ? 'already has every one of its rules' : 'this policy has no rule to add'}`;
+        const how = same ? t('is identical to it') : rules ? t('selects the same pods, isolates {0} too, and already has every one of its rules', dirs) : t('selects the same pods, isolates {0} too, and this policy has no rule to add', dirs);
         ctx.report({
           span: fileSpanAt(ctx, fp.analyzed, 'metadata.name'),
-          message: `this policy adds nothing: ${q.ref.namespace}/${q.ref.name} (${where}) ${how}${implicit}. Policies only add allowances, so deleting ${same ? 'one of them' : 'this one'} changes no traffic`,
+          message: t(same ? 'this policy adds nothing: {0} ({1}) {2}{3}. Policies only add allowances, so deleting one of them changes no traffic' : 'this policy adds nothing: {0} ({1}) {2}{3}. Policies only add allowances, so deleting this one changes no traffic', `${q.ref.namespace}/${q.ref.name}`, where, how, implicit),
         });
       }
       for (const dir of ['ingress', 'egress'] as const) {
@@ -120,7 +121,7 @@ export const redundantPolicy: Rule = {
             continue;
           }
           const path = `spec.${dir}[${r.index}]`;
-          ctx.report({ path, span: fileSpanAt(ctx, fp.analyzed, path, 'head'), message: `this rule repeats spec.${dir}[${first}], so it adds nothing; delete it` });
+          ctx.report({ path, span: fileSpanAt(ctx, fp.analyzed, path, 'head'), message: t('this rule repeats {0}, so it adds nothing; delete it', `spec.${dir}[${first}]`) });
         }
       }
     }

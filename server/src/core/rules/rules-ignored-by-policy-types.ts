@@ -8,6 +8,7 @@ import type { Rule, RuleContext } from './rule';
 import { getEntry } from '../syntax/tree';
 import { cleanPolicy, spanAt } from './util';
 import { afterNode, eolOf, flow, onlyBlankBefore, within } from './yamlEdit';
+import { t } from '../l10n';
 
 const TYPES = ['Ingress', 'Egress'] as const;
 
@@ -27,7 +28,9 @@ export const rulesIgnoredByPolicyTypes: Rule = {
       ctx.report({
         path: `spec.${key}`,
         span: spanAt(ctx, `spec.${key}`, 'key'),
-        message: `policyTypes is ${written}, which leaves out ${dir}: ${n === 1 ? `this ${key} rule is` : `these ${n} ${key} rules are`} ignored, and this policy does not restrict the selected pods' ${key} at all. Add ${dir} to policyTypes to enforce ${n === 1 ? 'it' : 'them'}, or delete ${n === 1 ? 'it' : 'them'}`,
+        message: n === 1
+          ? t("policyTypes is {0}, which leaves out {1}: this {2} rule is ignored, and this policy does not restrict the selected pods' {2} at all. Add {1} to policyTypes to enforce it, or delete it", written, dir, key)
+          : t("policyTypes is {0}, which leaves out {1}: these {3} {2} rules are ignored, and this policy does not restrict the selected pods' {2} at all. Add {1} to policyTypes to enforce them, or delete them", written, dir, key, n),
         fix: addTypeFix(ctx, dir),
       });
     }
@@ -38,7 +41,7 @@ function addTypeFix(ctx: RuleContext, dir: 'Ingress' | 'Egress') {
   const spec = getEntry(ctx.doc.node, 'spec')?.value;
   const seq = spec?.kind === 'map' ? getEntry(spec, 'policyTypes')?.value : undefined;
   if (!spec || seq?.kind !== 'seq' || !within(spec, ctx.doc.node) || !within(seq, spec) || !seq.items.length) return undefined;
-  const title = `Add ${dir} to policyTypes`;
+  const title = t('Add {0} to policyTypes', dir);
   const text = ctx.text;
   if (seq.flow) {
     const have = new Set(seq.items.map((i) => (i.kind === 'scalar' ? i.text : '')));

@@ -12,6 +12,7 @@ import type { PodInfo } from '../model/inventory';
 import { formatSelector, isEmptySelector, matchesSelector } from '../semantics/selector';
 import { namespaceLabels } from '../semantics/evaluate';
 import { fileSpanAt } from './util';
+import { t } from '../l10n';
 
 /** Namespaces every cluster has, whether or not the workspace names them. */
 const BUILT_IN_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -19,7 +20,7 @@ const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-leas
 
 function listNames(names: readonly string[], max = 4): string {
   const shown = names.slice(0, max).join(', ');
-  return names.length > max ? `${shown} and ${names.length - max} more` : shown;
+  return names.length > max ? t('{0} and {1} more', shown, names.length - max) : shown;
 }
 
 /** For a selector's matchLabels keys, the values the candidates have: a typo is then plain to see. */
@@ -29,7 +30,7 @@ function nearby(sel: LabelSelector, pods: readonly PodInfo[]): string {
     const values = [...new Set(pods.map((p) => p.labels[key]).filter((v): v is string => v !== undefined))].sort();
     if (values.length) parts.push(`${key}=${listNames(values)}`);
   }
-  return parts.length ? `; there: ${parts.join('; ')}` : '';
+  return parts.length ? t('; there: {0}', parts.join('; ')) : '';
 }
 
 export const selectorMatchesNothing: Rule = {
@@ -56,7 +57,7 @@ export const selectorMatchesNothing: Rule = {
               nsList = known.filter((n) => matchesSelector(sel, namespaceLabels(world, n)));
               if (nsList.length === 0) {
                 if (namespaceManifests) {
-                  ctx.report({ path: `${path}.namespaceSelector`, span: fileSpanAt(ctx, fp.analyzed, `${path}.namespaceSelector`, 'key'), message: `namespaceSelector ${formatSelector(sel)} matches no namespace in the workspace (it has ${listNames(known.sort())}), so this peer allows nothing; check the labels against the Namespace manifests` });
+                  ctx.report({ path: `${path}.namespaceSelector`, span: fileSpanAt(ctx, fp.analyzed, `${path}.namespaceSelector`, 'key'), message: t('namespaceSelector {0} matches no namespace in the workspace (it has {1}), so this peer allows nothing; check the labels against the Namespace manifests', formatSelector(sel), listNames(known.sort())) });
                 }
                 continue;
               }
@@ -72,12 +73,12 @@ export const selectorMatchesNothing: Rule = {
 function checkPods(ctx: WorkspaceRuleContext, fp: FilePolicy, sel: LabelSelector, namespaces: readonly string[], path: string, verb: string): void {
   const candidates = namespaces.flatMap((n) => ctx.lookups.podsIn(n));
   if (candidates.some((p) => matchesSelector(sel, p.labels))) return;
-  const where = namespaces.length === 1 ? `namespace ${namespaces[0]}` : `namespaces ${listNames(namespaces)}`;
+  const where = namespaces.length === 1 ? t('namespace {0}', namespaces[0]) : t('namespaces {0}', listNames(namespaces));
   const span = fileSpanAt(ctx, fp.analyzed, path, 'key');
-  const consequence = verb === 'selects' ? 'so this policy selects no pod' : 'so this peer allows no pod';
+  const consequence = verb === 'selects' ? t('so this policy selects no pod') : t('so this peer allows no pod');
   if (candidates.length) {
-    ctx.report({ path, span, message: `podSelector ${formatSelector(sel)} matches none of the ${candidates.length} Pods and workloads of ${where} in the workspace, ${consequence}${nearby(sel, candidates)}` });
+    ctx.report({ path, span, message: t('podSelector {0} matches none of the {1} Pods and workloads of {2} in the workspace, {3}{4}', formatSelector(sel), candidates.length, where, consequence, nearby(sel, candidates)) });
   } else if (ctx.world.pods.length === 0 && !namespaces.every((n) => SYSTEM_NAMESPACES.has(n))) {
-    ctx.report({ path, span, severity: 'hint', message: `podSelector ${formatSelector(sel)} matches no pod in the workspace: it has no Pod or workload manifests to check selectors against (add them to the workspace to catch label typos)` });
+    ctx.report({ path, span, severity: 'hint', message: t('podSelector {0} matches no pod in the workspace: it has no Pod or workload manifests to check selectors against (add them to the workspace to catch label typos)', formatSelector(sel)) });
   }
 }

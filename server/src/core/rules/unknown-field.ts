@@ -4,14 +4,15 @@
  * lenient apply would silently drop it, and with it the rule the user meant to write.
  */
 import type { Rule } from './rule';
+import { kubectlText, t, tPair } from '../l10n';
 
 export const unknownField: Rule = {
   meta: { code: 'NP101', slug: 'unknown-field', severity: 'error', title: 'Field not in the NetworkPolicy schema', fixable: false, source: 'strict decoding (fieldValidation=Strict): unknown field' },
   scope: 'policy',
   check(ctx) {
     for (const f of ctx.doc.decoded?.unknownFields ?? []) {
-      const note = f.writtenAs !== undefined ? ` (YAML 1.1 reads the key ${f.writtenAs} as ${f.key})` : '';
-      ctx.report({ path: f.path, span: f.span, message: `strict decoding error: unknown field ${JSON.stringify(f.path)}${note}` });
+      const note = f.writtenAs !== undefined ? t(' (YAML 1.1 reads the key {0} as {1})', f.writtenAs, f.key) : '';
+      ctx.report({ path: f.path, span: f.span, message: kubectlText(tPair('strict decoding error: unknown field {0}', JSON.stringify(f.path))) + note });
     }
   },
 };

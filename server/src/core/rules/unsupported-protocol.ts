@@ -5,6 +5,7 @@
 import type { Rule } from './rule';
 import { notSupported } from '../k8s/fieldErrors';
 import { portsOf, spanAt } from './util';
+import { t } from '../l10n';
 
 const SUPPORTED = ['TCP', 'UDP', 'SCTP'];
 
@@ -22,7 +23,7 @@ export const unsupportedProtocol: Rule = {
         path: at,
         span,
         message: notSupported(p, SUPPORTED),
-        fix: SUPPORTED.includes(upper) ? { title: `Change the protocol to ${upper}`, edits: [{ span, newText: upper }] } : undefined,
+        fix: SUPPORTED.includes(upper) ? { title: t('Change the protocol to {0}', upper), edits: [{ span, newText: upper }] } : undefined,
       });
     }
   },

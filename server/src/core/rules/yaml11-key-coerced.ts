@@ -6,6 +6,7 @@
  */
 import type { Rule } from './rule';
 import { quoteEdit } from './util';
+import { t } from '../l10n';
 
 export const yaml11KeyCoerced: Rule = {
   meta: { code: 'NP301', slug: 'yaml11-key-coerced', severity: 'warning', title: 'Unquoted key that Kubernetes reads as a different string', fixable: true, source: 'go-yaml v2 (YAML 1.1) + sigs.k8s.io/yaml key conversion' },
@@ -15,8 +16,8 @@ export const yaml11KeyCoerced: Rule = {
       ctx.report({
         path: k.path,
         span: k.span,
-        message: `the unquoted key ${k.writtenAs} is read by kubectl (YAML 1.1) as ${JSON.stringify(k.key)}, so this is the label key ${JSON.stringify(k.key)}; quote it to mean ${JSON.stringify(k.writtenAs)}`,
-        fix: { title: `Quote the key as ${JSON.stringify(k.writtenAs)}`, edits: [quoteEdit(k.span, k.writtenAs)] },
+        message: t('the unquoted key {0} is read by kubectl (YAML 1.1) as {1}, so this is the label key {1}; quote it to mean {2}', k.writtenAs, JSON.stringify(k.key), JSON.stringify(k.writtenAs)),
+        fix: { title: t('Quote the key as {0}', JSON.stringify(k.writtenAs)), edits: [quoteEdit(k.span, k.writtenAs)] },
       });
     }
   },

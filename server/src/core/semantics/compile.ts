@@ -13,6 +13,7 @@ import type { IPBlock, LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkP
 import type { Span } from '../text';
 import { Cidr, parseCidr } from './cidr';
 import { asObject, asString, toPlain } from '../model/plain';
+import { t } from '../l10n';
 
 export interface PolicyRef {
   readonly name: string;
@@ -99,7 +100,7 @@ export function compilePolicy(p: AnalyzedPolicy, file: string): CompiledPolicy |
   const namespace = v.metadata?.namespace || asString(rawMeta?.namespace) || 'default';
   const name = v.metadata?.name ?? v.metadata?.generateName ?? asString(rawMeta?.name) ?? asString(rawMeta?.generateName) ?? '(unnamed)';
   const ref: PolicyRef = { name, namespace, file, span: shift(p.doc.node.span) };
-  if (!p.valid || !p.decoded) return { ref, reason: 'the API server would reject this policy (see its errors), so it is not applied' };
+  if (!p.valid || !p.decoded) return { ref, reason: t('the API server would reject this policy (see its errors), so it is not applied') };
   const spec = v.spec ?? {};
   const explicit = spec.policyTypes && spec.policyTypes.length > 0 ? spec.policyTypes : undefined;
   const egressRules = spec.egress ?? [];

@@ -23,6 +23,7 @@ import { cidrContains } from './cidr';
 import type { CompiledPeer, CompiledPolicies, CompiledPolicy, CompiledPort, CompiledRule, PolicyRef, RejectedPolicy } from './compile';
 import { formatSelector, isEmptySelector, Labels, matchesSelector } from './selector';
 import type { LabelSelector } from '../model/types';
+import * as l10n from '../l10n';
 
 /** Selectors that only look at kubernetes.io/metadata.name (or nothing) do not depend on unknown labels. */
 function isOnlyNameSelector(sel: LabelSelector): boolean {
@@ -124,7 +125,7 @@ export function peerMatches(world: World, policy: CompiledPolicy, peer: Compiled
   if (peer.ipBlock) {
     if (other.kind === 'ip') return ipInBlock(other.bytes, peer);
     if (other.pod.ips.length === 0) {
-      caveats?.add(`${other.pod.namespace}/${other.pod.name} has no known IP, so ipBlock ${peer.ipBlock.cidrText} of ${policy.ref.namespace}/${policy.ref.name} was not matched against it`);
+      caveats?.add(l10n.t('{0} has no known IP, so ipBlock {1} of {2} was not matched against it', `${other.pod.namespace}/${other.pod.name}`, peer.ipBlock.cidrText, `${policy.ref.namespace}/${policy.ref.name}`));
       return false;
     }
     return other.pod.ips.some((ip) => ipInBlock(ip, peer));
@@ -134,7 +135,7 @@ export function peerMatches(world: World, policy: CompiledPolicy, peer: Compiled
   const pod = other.pod;
   const nsOk = peer.namespaceSelector ? matchesSelector(peer.namespaceSelector, namespaceLabels(world, pod.namespace)) : pod.namespace === policy.ref.namespace;
   if (peer.namespaceSelector && !world.namespaces.get(pod.namespace)?.source && !isOnlyNameSelector(peer.namespaceSelector)) {
-    caveats?.add(`namespace ${pod.namespace} has no Namespace manifest in the workspace, so only its kubernetes.io/metadata.name label is known to namespaceSelector ${formatSelector(peer.namespaceSelector)}`);
+    caveats?.add(l10n.t('namespace {0} has no Namespace manifest in the workspace, so only its kubernetes.io/metadata.name label is known to namespaceSelector {1}', pod.namespace, formatSelector(peer.namespaceSelector)));
   }
   return nsOk && (!peer.podSelector || matchesSelector(peer.podSelector, pod.labels));
 }
@@ -189,9 +190,9 @@ export function evaluate(world: World, t: Traffic): Verdict {
   // between two of its replicas, which policies do govern.
   const same = t.from.kind === 'pod' && t.to.kind === 'pod' && t.from.pod === t.to.pod;
   const self = same && t.from.kind === 'pod' && t.from.pod.kind === 'Pod';
-  if (same && !self && t.from.kind === 'pod') caveats.add(`${t.from.pod.namespace}/${t.from.pod.name} is a ${t.from.pod.kind}: this is the answer between two of its pods (each pod can always reach itself)`);
+  if (same && !self && t.from.kind === 'pod') caveats.add(l10n.t('{0} is a {1}: this is the answer between two of its pods (each pod can always reach itself)', `${t.from.pod.namespace}/${t.from.pod.name}`, t.from.pod.kind));
   const egress = direction(world, t, 'egress', caveats);
   const ingress = direction(world, t, 'ingress', caveats);
-  if (t.from.kind === 'ip' && t.to.kind === 'ip') caveats.add('neither end is a pod in the workspace: NetworkPolicy does not apply');
+  if (t.from.kind === 'ip' && t.to.kind === 'ip') caveats.add(l10n.t('neither end is a pod in the workspace: NetworkPolicy does not apply'));
   return { allowed: self || (egress.allowed && ingress.allowed), egress, ingress, self, notApplied, caveats: [...caveats] };
 }
