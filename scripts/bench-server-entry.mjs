@@ -3,16 +3,10 @@
 // scripts/bench.mjs bundles it with esbuild into .bench/; it is never shipped.
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from '../server/src/lsp/server';
-import { runWorkerIfWorker } from '../server/src/lsp/analysisPool';
-
-if (!runWorkerIfWorker()) main();
-
-function main() {
 
 const connection = createConnection(ProposedFeatures.all);
 console.log = (...args) => connection.console.log(args.map(String).join(' '));
 console.info = (...args) => connection.console.info(args.map(String).join(' '));
 console.warn = (...args) => connection.console.warn(args.map(String).join(' '));
 console.error = (...args) => connection.console.error(args.map(String).join(' '));
-startServer(connection, { debounceMs: 0, workerScript: __filename });
-}
+startServer(connection, { debounceMs: 0 });

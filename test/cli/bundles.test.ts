@@ -4,8 +4,6 @@
  * our bundled server (vscode-languageclient), the JSON-RPC layer can use pipes and sockets as a
  * transport (vscode-jsonrpc), and vscode-languageserver can resolve a global npm module on
  * request. The CLI bundle has none at all. Read from esbuild's metafile of the real entry points.
- * Our own code has one exception, named here: the server's analysis pool starts a worker thread
- * running the server bundle itself (worker_threads only; no process, no network).
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -20,13 +18,6 @@ const ALLOWED: Record<string, readonly string[]> = {
   cli: [],
 };
 
-/** Our own files allowed one specific import each (and nothing else risky). */
-const OWN: Record<string, Readonly<Record<string, readonly string[]>>> = {
-  client: {},
-  server: { 'server/src/lsp/analysisPool.ts': ['worker_threads'] },
-  cli: {},
-};
-
 const ENTRIES: Record<string, string> = { client: 'client/src/extension.ts', server: 'server/src/node/main.ts', cli: 'server/src/cli/main.ts' };
 
 for (const [name, entry] of Object.entries(ENTRIES)) {
@@ -34,7 +25,7 @@ for (const [name, entry] of Object.entries(ENTRIES)) {
     const r = await build({ absWorkingDir: repoRoot(), entryPoints: [entry], bundle: true, platform: 'node', write: false, metafile: true, logLevel: 'silent', external: ['vscode'] });
     const found: string[] = [];
     for (const [file, input] of Object.entries(r.metafile.inputs)) {
-      const risky = input.imports.filter((i) => RISKY.test(i.path) && !(OWN[name][file] ?? []).includes(i.path)).map((i) => i.path);
+      const risky = input.imports.filter((i) => RISKY.test(i.path)).map((i) => i.path);
       // A worktree whose node_modules is a symlink sees '../main/node_modules/…': compare from node_modules/.
       const key = file.includes('node_modules/') ? file.slice(file.indexOf('node_modules/')) : file;
       if (risky.length && !ALLOWED[name].includes(key)) found.push(`${file}: ${risky.join(', ')}`);

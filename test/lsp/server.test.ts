@@ -254,7 +254,7 @@ test('editing one open file refreshes the workspace findings of the other open f
   }
 });
 
-test('a large file is opened on two threads and gets exactly the diagnostics of a one-thread analysis', async () => {
+test('a large file opened in the editor gets exactly the diagnostics of a whole-file analysis', async () => {
   const gen = (await import(pathToFileURL(path.join(repoRoot(), 'scripts', 'gen-policies.mjs')).href)) as { generatePolicyStream: (n: number, seed?: number) => { text: string } };
   const text = gen.generatePolicyStream(400, 7).text;
   const uri = 'file:///w/many.yaml';
@@ -270,7 +270,6 @@ test('a large file is opened on two threads and gets exactly the diagnostics of 
       got.diagnostics.map((d) => `${String(d.code)} ${d.range.start.line}:${d.range.start.character} ${d.message}`).sort(),
       expected.map((d) => key(d.code, d.path ? `${d.path}: ${d.message}` : d.message, d.span.start)).sort(),
     );
-    assert.ok(c.logs.some((l) => /400 YAML documents, \d+ analysed here .*by the worker thread/.test(l.message)), `the worker took part: ${c.logs.map((l) => l.message).join('\n')}`);
   } finally {
     await c.close();
   }

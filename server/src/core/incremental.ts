@@ -10,7 +10,7 @@ import { extractInventory, Inventory, PodInfo } from './model/inventory';
 import { parseYamlStream } from './syntax/tree';
 import type { FileAnalysis } from './workspace';
 
-export interface ChunkResult {
+interface ChunkResult {
   readonly diagnostics: readonly Diagnostic[];
   readonly policies: readonly AnalyzedPolicy[];
   readonly inventory: Inventory;
@@ -56,23 +56,8 @@ function analyzeChunk(text: string, file: string, settings: Settings): ChunkResu
   return { diagnostics: analysis.diagnostics, policies: analysis.policies, inventory: extractInventory(docs, file) };
 }
 
-/** The analysis of each of `chunks` (YAML documents cut by documentStarts), each on its own. */
-export function analyzeChunks(chunks: readonly string[], file: string, settings: Settings): ChunkResult[] {
-  return chunks.map((c) => analyzeChunk(c, file, settings));
-}
-
 function settingsKeyOf(settings: Settings): string {
   return JSON.stringify(settings.severity ?? {});
-}
-
-/** Puts chunk results computed elsewhere (another thread) into `cache`, for `settings`. */
-export function prefillChunks(cache: ChunkCache, settings: Settings, chunks: readonly string[], results: readonly ChunkResult[]): void {
-  const key = settingsKeyOf(settings);
-  if (cache.settingsKey !== key) {
-    cache.chunks = new Map();
-    cache.settingsKey = key;
-  }
-  chunks.forEach((c, i) => cache.chunks.set(c, results[i]));
 }
 
 /**

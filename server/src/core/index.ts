@@ -29,8 +29,8 @@ export { alignTabs, escapeTerminal, DESCRIBE_TABS, TABLE_TABS } from './ide/tabw
 export type { TabOptions } from './ide/tabwriter';
 export { lineLocator } from './ide/provenance';
 export type { Locate } from './ide/provenance';
-export { analyzeIncremental, analyzeChunks, prefillChunks, newChunkCache, documentStarts } from './incremental';
-export type { ChunkCache, ChunkResult } from './incremental';
+export { analyzeIncremental, newChunkCache, documentStarts } from './incremental';
+export type { ChunkCache } from './incremental';
 export { TEMPLATES, templateById, renderTemplate, renderTemplateSnippet, templateChoicesFromWorld, SEED_STYLE, EXTERNAL_API_COMMENT } from './ide/templates';
 export type { TemplateId, TemplateInfo, TemplateChoices, YamlStyle } from './ide/templates';
 export { insertDocument, insertTemplate, documentRegions, detectYamlStyle, detectEol, snippetSite } from './ide/insert';

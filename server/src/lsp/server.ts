@@ -9,19 +9,16 @@ import { pathToFileURL } from 'url';
 import { CodeActionKind, CodeLens, Connection, Diagnostic as LspDiagnostic, DidChangeConfigurationNotification, FileChangeType, Hover, InitializeResult, MarkupKind, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'url';
-import { buildPlan, ChunkCache, documentStarts, getLocale, describePolicies, describePolicy, getHover, listPolicies, renderPlanText, setLocale, t, withWorkspaceDiagnostics } from '../core';
+import { buildPlan, describePolicies, describePolicy, getHover, listPolicies, renderPlanText, setLocale, t, withWorkspaceDiagnostics } from '../core';
 import { quickFixes, toLspDiagnostic, toRange } from './convert';
 import { WorkspaceIndex } from './workspaceIndex';
 import { runSafe } from './runSafe';
 import { startAuthoring } from './authoring';
-import { AnalysisPool, PARALLEL_MIN_DOCUMENTS } from './analysisPool';
 import { DEFAULT_SETTINGS, readSettings, ServerSettings } from './settings';
 
 export interface ServerOptions {
   /** Milliseconds to wait after a change before analysing; 0 analyses at once. */
   readonly debounceMs?: number;
-  /** The script an analysis worker thread runs (the server bundle itself); none: no worker. */
-  readonly workerScript?: string;
 }
 
 /** Documents larger than this get one diagnostic saying so instead of an analysis. */
@@ -35,9 +32,6 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let pullConfiguration = false;
   let docsBase = pathToFileURL(path.join(__dirname, '..', 'docs', 'rules')).href + '/';
   const index = new WorkspaceIndex({}, (msg) => connection.console.log(`netpol-lens: ${msg}`));
-  const pool = new AnalysisPool(options.workerScript, (msg) => connection.console.log(`netpol-lens: ${msg}`), getLocale);
-  /** Large files being opened on two threads (see analysisPool.ts); their completion validates the latest version. */
-  const opening = new Map<string, Promise<void>>();
   let folders: string[] = [];
 
   const docsUrl = (code: string, slug: string): string => `${docsBase}${code}-${slug}.md`;
@@ -69,7 +63,6 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
 
   connection.onInitialized(() => {
-    pool.warmUp();
     if (folders.length) {
       const started = Date.now();
       void index.scan(folders).then(
@@ -151,26 +144,6 @@ export function startServer(connection: Connection, options: ServerOptions = {})
           version,
           diagnostics: big ? [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 3, source: 'netpol', message: t('This file has {0} characters, over the {1} NetworkPolicy Lens analyses in the editor; run netpol-lens check on it instead.', text.length, MAX_DOCUMENT_CHARS) }] : [],
         });
-        return;
-      }
-      if (opening.has(doc.uri)) return;
-      if (!index.hasOpen(doc.uri) && pool.usable && documentStarts(text).length >= PARALLEL_MIN_DOCUMENTS) {
-        // A large file seen for the first time: analyse it on two threads, then validate as usual
-        // (every document is then in the cache, so that costs little).
-        let job: Promise<void> | undefined;
-        const done = (cache: ChunkCache | undefined): void => {
-          if (opening.get(doc.uri) !== job) return; // closed (and maybe reopened) meanwhile
-          opening.delete(doc.uri);
-          if (!documents.get(doc.uri)) return;
-          if (cache) index.analyzeOpenWith(doc.uri, version, text, cache);
-          else index.analyzeOpen(doc.uri, version, text);
-          validate(documents.get(doc.uri)!, workspaceDelay);
-        };
-        job = pool.analyzeOpening(doc.uri, text, index.currentSettings).then(done, (err) => {
-          connection.console.error(`netpol-lens: opening ${doc.uri} on two threads failed: ${(err as Error).message}`);
-          done(undefined);
-        });
-        opening.set(doc.uri, job);
         return;
       }
       const analysis = index.analyzeOpen(doc.uri, version, text).analysis;
@@ -266,7 +239,6 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     openedAt.delete(e.document.uri);
     lastCost.delete(e.document.uri);
     index.closeOpen(e.document.uri);
-    opening.delete(e.document.uri);
     published.delete(e.document.uri);
     shownGeneration.delete(e.document.uri);
     scheduleRefresh();

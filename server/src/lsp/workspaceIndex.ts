@@ -33,10 +33,6 @@ export class WorkspaceIndex {
 
   constructor(private settings: Settings, private readonly log: (msg: string) => void) {}
 
-  get currentSettings(): Settings {
-    return this.settings;
-  }
-
   setSettings(settings: Settings): void {
     this.settings = settings;
     this.open.clear();
@@ -52,19 +48,6 @@ export class WorkspaceIndex {
     const hit = this.open.get(uri);
     if (hit && hit.version === version) return hit.analysis;
     const cache = hit?.cache ?? newChunkCache();
-    const analysis = analyzeIncremental(uri, text, this.settings, cache);
-    this.open.set(uri, { version, analysis, cache });
-    this.invalidate();
-    return analysis;
-  }
-
-  /** Whether an open document has been analysed (so its cache can serve the next version). */
-  hasOpen(uri: string): boolean {
-    return this.open.has(uri);
-  }
-
-  /** Analyses an open document's version from a chunk cache filled elsewhere (the analysis pool). */
-  analyzeOpenWith(uri: string, version: number, text: string, cache: ChunkCache): FileAnalysis {
     const analysis = analyzeIncremental(uri, text, this.settings, cache);
     this.open.set(uri, { version, analysis, cache });
     this.invalidate();

@@ -1,12 +1,10 @@
 /**
  * Entry point of netpol-lens-server: `netpol-lens-server --stdio` for any LSP client; VS Code
  * starts it over IPC (--node-ipc). Console output goes to the client's log, never to stdout,
- * which carries the protocol in --stdio mode. The same bundle also runs the analysis worker
- * thread (lsp/analysisPool.ts).
+ * which carries the protocol in --stdio mode.
  */
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from '../lsp/server';
-import { runWorkerIfWorker } from '../lsp/analysisPool';
 
 function main(): void {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
@@ -26,7 +24,7 @@ function main(): void {
   process.on('uncaughtException', (err) => connection.console.error(`netpol-lens: uncaught ${err.stack ?? err.message}`));
   process.on('unhandledRejection', (err) => connection.console.error(`netpol-lens: unhandled rejection ${String(err)}`));
 
-  startServer(connection, { workerScript: __filename });
+  startServer(connection);
 }
 
-if (!runWorkerIfWorker()) main();
+main();
