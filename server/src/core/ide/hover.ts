@@ -11,7 +11,7 @@ import { compilePolicy, CompiledPeer, CompiledPolicy, CompiledRule, RejectedPoli
 import { Endpoint, evaluate, peerMatches, policiesSelecting, World } from '../semantics/evaluate';
 import { formatSelector, isEmptySelector, matchesSelector } from '../semantics/selector';
 import { locate } from './locate';
-import { PortRef, reachabilityOf } from '../semantics/reach';
+import { PairReach, PortRef, reachabilityOf } from '../semantics/reach';
 import { t } from '../l10n';
 
 export interface Hover {
@@ -29,10 +29,11 @@ function podName(p: PodInfo): string {
   return `${p.namespace}/${p.name}${p.kind === 'Pod' ? '' : ` (${p.kind})`}`;
 }
 
-function list(names: readonly string[]): string {
-  if (names.length === 0) return t('none');
+/** The first names (of `total`, by default all of them), and how many more. */
+function list(names: readonly string[], total = names.length): string {
+  if (total === 0) return t('none');
   const shown = names.slice(0, MAX_LISTED).map(code).join(', ');
-  return names.length > MAX_LISTED ? t('{0} and {1} more', shown, names.length - MAX_LISTED) : shown;
+  return total > MAX_LISTED ? t('{0} and {1} more', shown, total - MAX_LISTED) : shown;
 }
 
 export function selectedPods(world: World, p: CompiledPolicy): PodInfo[] {
@@ -86,34 +87,35 @@ export function dnsAllowed(world: World, pod: PodInfo): boolean {
 
 function reachability(world: World, pod: PodInfo): string[] {
   const lines: string[] = [];
-  const inbound: string[] = [];
-  const blockedIn: string[] = [];
-  const outbound: string[] = [];
-  const blockedOut: string[] = [];
-  // Every other pod against this one, each way (semantics/reach.ts: evaluate's answers, computed in bulk).
-  const portText = (ps: readonly PortRef[]) => ps.map((c) => `${c.port}/${c.protocol}`);
+  // Every other pod against this one, each way (semantics/reach.ts: evaluate's answers, computed in
+  // bulk). Only the pods the lists show are turned into text.
+  const inbound: PairReach[] = [];
+  const blockedIn: PairReach[] = [];
+  const outbound: PairReach[] = [];
+  const blockedOut: PairReach[] = [];
+  const portText = (ps: readonly PortRef[]) => ps.map((c) => `${c.port}/${c.protocol}`).join(', ');
   for (const r of reachabilityOf(world, pod)) {
-    const other = r.other;
-    const a = { inPorts: portText(r.inPorts), outPorts: portText(r.outPorts) };
-    if (a.inPorts.length) inbound.push(`${podName(other)} → ${a.inPorts.join(', ')}`);
-    else blockedIn.push(podName(other));
-    if (a.outPorts.length) outbound.push(t('{0} on {1}', podName(other), a.outPorts.join(', ')));
-    else blockedOut.push(podName(other));
+    (r.inPorts.length ? inbound : blockedIn).push(r);
+    (r.outPorts.length ? outbound : blockedOut).push(r);
   }
+  const listOf = (rs: readonly PairReach[], render: (r: PairReach) => string): string => list(rs.slice(0, MAX_LISTED).map(render), rs.length);
+  const listInbound = () => listOf(inbound, (r) => `${podName(r.other)} → ${portText(r.inPorts)}`);
+  const listOutbound = () => listOf(outbound, (r) => t('{0} on {1}', podName(r.other), portText(r.outPorts)));
+  const listNames = (rs: readonly PairReach[]) => listOf(rs, (r) => podName(r.other));
   const inIsolated = policiesSelecting(world, pod, 'ingress');
   const egIsolated = policiesSelecting(world, pod, 'egress');
   lines.push(`**${code(podName(pod))}**`);
   lines.push(`- ingress: ${inIsolated.length ? t('isolated by {0}', list(inIsolated.map((p) => p.ref.name))) : t('not isolated: every source may connect')}`);
   if (inIsolated.length) {
-    lines.push(`  - ${t('can be reached from: {0}', list(inbound))}`);
-    lines.push(`  - ${t('**blocked**: {0}', list(blockedIn))}`);
+    lines.push(`  - ${t('can be reached from: {0}', listInbound())}`);
+    lines.push(`  - ${t('**blocked**: {0}', listNames(blockedIn))}`);
     const outside = inIsolated.flatMap((p) => p.ingress.filter((r) => !r.peers || r.peers.some((x) => x.ipBlock)).map((r) => (r.peers ? r.peers.filter((x) => x.ipBlock).map((x) => x.ipBlock!.cidrText).join(', ') : t('any address'))));
     lines.push(`  - ${t('from outside the cluster: {0}', outside.length ? t('allowed from {0}', [...new Set(outside)].join(', ')) : t('**blocked**'))}`);
   }
   lines.push(`- egress: ${egIsolated.length ? t('isolated by {0}', list(egIsolated.map((p) => p.ref.name))) : t('not isolated: may connect anywhere (the other end must still allow it)')}`);
   if (egIsolated.length) {
-    lines.push(`  - ${t('may connect to: {0}', list(outbound))}`);
-    lines.push(`  - ${t('**blocked**: {0}', list(blockedOut))}`);
+    lines.push(`  - ${t('may connect to: {0}', listOutbound())}`);
+    lines.push(`  - ${t('**blocked**: {0}', listNames(blockedOut))}`);
     const outside = egIsolated.flatMap((p) => p.egress.filter((r) => !r.peers || r.peers.some((x) => x.ipBlock)).map((r) => (r.peers ? r.peers.filter((x) => x.ipBlock).map((x) => x.ipBlock!.cidrText).join(', ') : t('any address'))));
     lines.push(`  - ${t('to outside the cluster: {0}', outside.length ? t('allowed to {0}', [...new Set(outside)].join(', ')) : t('**blocked**'))}`);
     if (!dnsAllowed(world, pod)) lines.push(`  - ${t('⚠ **DNS is blocked**: no egress rule allows UDP 53 to kube-dns (kube-system, k8s-app=kube-dns). Host names stop resolving, so `curl http://external-api.com` fails with "Could not resolve host" even where the address is allowed.')}`);
@@ -149,7 +151,7 @@ function explainPolicy(world: World, c: CompiledPolicy | RejectedPolicy): string
   const unique = [...new Set(sources)].filter((s0) => !pods.includes(s0)).slice(0, 3);
   for (const src of unique) {
     const selected = new Set(pods);
-    const elsewhere = reachabilityOf(world, src).filter((r) => !selected.has(r.other) && r.outPorts.length > 0).map((r) => r.other);
+    const elsewhere = reachabilityOf(world, src, { outOnly: true }).filter((r) => !selected.has(r.other) && r.outPorts.length > 0).map((r) => r.other);
     if (elsewhere.length) out.push(t('{0} can still connect to {1}: this policy only limits who reaches the pods it selects.', code(podName(src)), list(elsewhere.map(podName))), '');
   }
   for (const dir of ['ingress', 'egress'] as const) {

@@ -81,12 +81,13 @@ function rulePortOk(rule: CompiledRule, p: PortRef, dest: Endpoint): boolean {
 
 /**
  * For every pod of the world other than `pod`: the ports each way, exactly as
- * `evaluate(world, {from, to, port, protocol}).allowed` would answer them.
+ * `evaluate(world, {from, to, port, protocol}).allowed` would answer them. `outOnly`: only the
+ * ports from `pod` to the others (inPorts are left empty).
  */
-export function reachabilityOf(world: World, pod: PodInfo): PairReach[] {
+export function reachabilityOf(world: World, pod: PodInfo, opts: { readonly outOnly?: boolean } = {}): PairReach[] {
   const self: Endpoint = { kind: 'pod', pod };
   const cache = cacheOf(world);
-  const { index, endpoints } = cache;
+  const { endpoints } = cache;
 
   // Whether a peer of some policy matches the hovered pod (each peer once).
   const matchesSelf = new Map<CompiledPeer, boolean>();
@@ -130,22 +131,49 @@ export function reachabilityOf(world: World, pod: PodInfo): PairReach[] {
     if (!v) egressToSelf.set(pol, (v = selfPorts.map((p) => pol.egress.some((r) => rulePortOk(r, p, self) && ruleHitsSelf(pol, r)))));
     return v[i];
   };
+  // Per port of the hovered pod: the masks of its ingress rules that allow that port (undefined: every peer).
+  const ingressMasksByPort = selfPorts.map((p) => ownIngress.filter(({ rule }) => rulePortOk(rule, p, self)).map(({ mask }) => mask));
+  // A rule without named ports allows a port whatever the destination: decide once per port.
+  const numericOk = new Map<CompiledRule, Map<string, boolean>>();
+  const egressRulePortOk = (rule: CompiledRule, p: PortRef, dest: Endpoint): boolean => {
+    if (!rule.ports) return true;
+    if (rule.ports.some((e) => typeof e.port === 'string')) return rulePortOk(rule, p, dest);
+    let m = numericOk.get(rule);
+    if (!m) numericOk.set(rule, (m = new Map()));
+    const key = `${p.port}/${p.protocol}`;
+    let v = m.get(key);
+    if (v === undefined) m.set(key, (v = rulePortOk(rule, p, dest)));
+    return v;
+  };
+  const none: readonly PortRef[] = [];
   const out: PairReach[] = [];
-  for (const other of world.pods) {
+  const pods = world.pods;
+  for (let k = 0; k < pods.length; k++) {
+    const other = pods[k];
     if (other === pod) continue;
-    const k = index.get(other)!;
     const otherEp = endpoints[k];
+    const sel = world.selecting.get(other);
     // other → pod: other's egress to the pod, the pod's ingress from other.
-    const otherEgress = policiesSelecting(world, other, 'egress');
-    const inPorts = selfPorts.filter((p, i) => {
-      const egressOk = otherEgress.length === 0 || otherEgress.some((pol) => egressAllowsSelf(pol, i));
-      if (!egressOk) return false;
-      return !ingressIsolated || ownIngress.some(({ rule, mask }) => (!mask || mask[k] === 1) && rulePortOk(rule, p, self));
-    });
+    let inPorts: PortRef[] | readonly PortRef[] = none;
+    if (!opts.outOnly) {
+      const otherEgress = sel ? sel.egress : policiesSelecting(world, other, 'egress');
+      let list: PortRef[] | undefined;
+      for (let i = 0; i < selfPorts.length; i++) {
+        let ok = otherEgress.length === 0;
+        for (let j = 0; !ok && j < otherEgress.length; j++) ok = egressAllowsSelf(otherEgress[j], i);
+        if (ok && ingressIsolated) {
+          const masks = ingressMasksByPort[i];
+          ok = false;
+          for (let j = 0; !ok && j < masks.length; j++) ok = !masks[j] || masks[j]![k] === 1;
+        }
+        if (ok) (list ??= []).push(selfPorts[i]);
+      }
+      if (list) inPorts = list;
+    }
     // pod → other: the pod's egress to other, other's ingress from the pod.
-    const otherIngress = policiesSelecting(world, other, 'ingress');
+    const otherIngress = sel ? sel.ingress : policiesSelecting(world, other, 'ingress');
     const outPorts = candidatePorts(world, other).filter((p) => {
-      const egressOk = !egressIsolated || ownEgress.some(({ rule, mask }) => (!mask || mask[k] === 1) && rulePortOk(rule, p, otherEp));
+      const egressOk = !egressIsolated || ownEgress.some(({ rule, mask }) => (!mask || mask[k] === 1) && egressRulePortOk(rule, p, otherEp));
       if (!egressOk) return false;
       return otherIngress.length === 0 || otherIngress.some((pol) => pol.ingress.some((r) => rulePortOk(r, p, otherEp) && ruleHitsSelf(pol, r)));
     });
