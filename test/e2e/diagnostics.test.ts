@@ -4,7 +4,7 @@
  */
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { activateExtension, describeDiagnostics, findKeyValue, netpolDiagnostics, netpolProblems, openFixture, replaceText, resetEditors, waitFor } from './helpers';
+import { activateExtension, describeDiagnostics, findKeyValue, netpolDiagnostics, netpolProblems, openFixture, replaceText, resetEditorsAroundEachTest, waitFor } from './helpers';
 
 /** Generous: the first analysis also pays for starting the server process. */
 const DIAGNOSTICS_TIMEOUT_MS = 20_000;
@@ -14,14 +14,7 @@ suite('diagnostics', () => {
     await activateExtension();
   });
 
-  setup(async () => {
-    await resetEditors();
-  });
-
-  teardown(async () => {
-    // Leave the (reverted) editor open, so a screenshot at the end shows the fixture.
-    await resetEditors(true);
-  });
+  resetEditorsAroundEachTest();
 
   test('NP204: endPort below port is reported on the endPort value, goes away when fixed, comes back on undo', async () => {
     const { doc } = await openFixture('broken-endport.yaml');

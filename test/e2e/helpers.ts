@@ -96,6 +96,19 @@ export async function resetEditors(keepOpen = false): Promise<void> {
   if (!keepOpen) await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 
+/**
+ * The hooks every editor suite uses: every test starts with no dirty or open editor, and ends with
+ * its (reverted) editor left open, so a screenshot at the end shows it. Call inside `suite`.
+ */
+export function resetEditorsAroundEachTest(): void {
+  setup(async () => {
+    await resetEditors();
+  });
+  teardown(async () => {
+    await resetEditors(true);
+  });
+}
+
 /** The code of a diagnostic as a string: LSP codes with a codeDescription arrive as `{ value, target }`. */
 export function diagnosticCode(d: vscode.Diagnostic): string | undefined {
   if (d.code === undefined) return undefined;

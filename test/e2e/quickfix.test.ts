@@ -6,20 +6,14 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { parseAllDocuments } from 'yaml';
-import { activateExtension, describeDiagnostics, netpolDiagnostics, openFixture, resetEditors, waitFor } from './helpers';
+import { activateExtension, describeDiagnostics, netpolDiagnostics, openFixture, resetEditorsAroundEachTest, waitFor } from './helpers';
 
 suite('quick fixes', () => {
   suiteSetup(async () => {
     await activateExtension();
   });
 
-  setup(async () => {
-    await resetEditors();
-  });
-
-  teardown(async () => {
-    await resetEditors(true);
-  });
+  resetEditorsAroundEachTest();
 
   test('the DNS quick fix on the guide\'s egress policy removes the NP302 warning and adds no error', async () => {
     const { doc } = await openFixture('seed/allow-egress-to-external-api.yaml');

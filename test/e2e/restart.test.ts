@@ -6,7 +6,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import { activateExtension, describeDiagnostics, findKeyValue, netpolDiagnostics, netpolProblems, openFixture, replaceText, resetEditors, waitFor } from './helpers';
+import { activateExtension, describeDiagnostics, findKeyValue, netpolDiagnostics, netpolProblems, openFixture, replaceText, resetEditorsAroundEachTest, waitFor } from './helpers';
 
 /** PIDs of node processes running our dist/server.js for this extension host (the client passes --clientProcessId). */
 function serverPids(): number[] {
@@ -31,13 +31,7 @@ suite('server restart', () => {
     await activateExtension();
   });
 
-  setup(async () => {
-    await resetEditors();
-  });
-
-  teardown(async () => {
-    await resetEditors(true);
-  });
+  resetEditorsAroundEachTest();
 
   test('a killed server is restarted, the user is told once, and diagnostics come back', async () => {
     const ext = vscode.extensions.getExtension<{ crashNotices: () => readonly string[] }>('netpol-lens.netpol-lens')!;

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { parseAllDocuments } from 'yaml';
-import { activateExtension, openFixture, resetEditors, waitFor } from './helpers';
+import { activateExtension, openFixture, resetEditorsAroundEachTest, waitFor } from './helpers';
 
 const TITLE = 'Insert allow-frontend-to-backend';
 
@@ -49,13 +49,7 @@ suite('templates', () => {
     seed = seedText(await activateExtension());
   });
 
-  setup(async () => {
-    await resetEditors();
-  });
-
-  teardown(async () => {
-    await resetEditors(true);
-  });
+  resetEditorsAroundEachTest();
 
   test('the source action on an empty file inserts the guide\'s allow-frontend-to-backend', async () => {
     const { doc } = await openFixture('templates/empty.yaml');

@@ -12,6 +12,7 @@
  */
 import { t } from '../l10n';
 import { resolveSchema, rootSchema } from '../model/decode';
+import type { Schema } from '../model/decode';
 import type { LabelSelector } from '../model/types';
 import type { ContainerPort, PodInfo } from '../model/inventory';
 import { namespaceLabels, World } from '../semantics/evaluate';
@@ -48,16 +49,6 @@ export interface CompleteOptions {
   readonly triggerCharacter?: string;
 }
 
-interface Schema {
-  $ref?: string;
-  type?: string | string[];
-  properties?: Record<string, Schema>;
-  additionalProperties?: boolean | Schema;
-  items?: Schema;
-  'x-kubernetes-int-or-string'?: boolean;
-  description?: string;
-  enum?: string[];
-}
 
 // --- lines and tokens -------------------------------------------------------------------------
 

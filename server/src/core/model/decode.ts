@@ -11,7 +11,8 @@ import type { YEntry, YNode, YScalar } from '../syntax/tree';
 import type { FieldSpans, SpanIndex } from './types';
 import { Localized, tPair } from '../l10n';
 
-interface Schema {
+/** The subset of JSON Schema (plus the x- extensions) that schemas/networkpolicy.schema.json uses. */
+export interface Schema {
   $ref?: string;
   type?: string | string[];
   properties?: Record<string, Schema>;

@@ -285,6 +285,24 @@ class FastParser {
     return built;
   }
 
+  /**
+   * The line of the next item of a collection at column `col`, or -1 where the collection ends
+   * (a line indented less, the document's end). Gives up on a deeper line (odd indentation).
+   */
+  private nextItemLine(col: number, depth: number): number {
+    const r = this.r;
+    const l = r.nextContent(this.line, this.limit);
+    if (l >= this.limit || r.indents[l] < col) {
+      r.noDeeperComments(this.line, this.limit, col, depth === 0);
+      // A collection ending in an empty value: the yaml package's ranges around it follow
+      // rules this reader does not mirror.
+      if (lastLeafEmpty) giveUp();
+      return -1;
+    }
+    if (r.indents[l] > col) giveUp();
+    return r.indents[l] === 0 && r.isMarker(l) ? -1 : l;
+  }
+
   /** Gives up if the next content line is indented deeper than `col` (a continuation or an error). */
   private noDeeperContinuation(col: number): void {
     const l = this.r.nextContent(this.line, this.limit);
@@ -318,16 +336,8 @@ class FastParser {
       entries.push({ key, keyNode, keySpan: keyNode.span, value: value.node });
       lastEnd = value.end;
       // Next entry: a content line at exactly `col`.
-      const l = r.nextContent(this.line, this.limit);
-      if (l >= this.limit || r.indents[l] < col) {
-        r.noDeeperComments(this.line, this.limit, col, depth === 0);
-        // A collection ending in an empty value: the yaml package's ranges around it follow
-        // rules this reader does not mirror.
-        if (lastLeafEmpty) giveUp();
-        break;
-      }
-      if (r.indents[l] > col) giveUp();
-      if (r.indents[l] === 0 && r.isMarker(l)) break;
+      const l = this.nextItemLine(col, depth);
+      if (l < 0) break;
       this.line = l;
       p = r.starts[l] + col;
       const ch = t.charCodeAt(p);
@@ -398,16 +408,8 @@ class FastParser {
       }
       items.push(built.node);
       lastEnd = built.end;
-      const l = r.nextContent(this.line, this.limit);
-      if (l >= this.limit || r.indents[l] < col) {
-        r.noDeeperComments(this.line, this.limit, col, depth === 0);
-        // A collection ending in an empty value: the yaml package's ranges around it follow
-        // rules this reader does not mirror.
-        if (lastLeafEmpty) giveUp();
-        break;
-      }
-      if (r.indents[l] > col) giveUp();
-      if (r.indents[l] === 0 && r.isMarker(l)) break;
+      const l = this.nextItemLine(col, depth);
+      if (l < 0) break;
       const before = this.line;
       this.line = l;
       p = r.starts[l] + col;
