@@ -6,7 +6,7 @@
  */
 import type { Rule } from './rule';
 import { invalid, required } from '../k8s/fieldErrors';
-import { parseCidr, parseIPSloppy } from '../semantics/cidr';
+import { Cidr, isStrictSubset, parseCidr, parseIPSloppy } from '../semantics/cidr';
 import { peersOf, spanAt } from './util';
 import { t, tPair } from '../l10n';
 
@@ -23,13 +23,18 @@ export const invalidCidr: Rule = {
         ctx.report({ path: `${p}.cidr`, span: spanAt(ctx, `${p}.cidr`, 'key'), message: required() });
         continue;
       }
-      if (!parseCidr(ipb.cidr)) report(ctx, `${p}.cidr`, ipb.cidr);
-      else (ipb.except ?? []).forEach((e, i) => { if (!parseCidr(e)) report(ctx, `${p}.except[${i}]`, e); });
+      const outer = parseCidr(ipb.cidr);
+      if (!outer) report(ctx, `${p}.cidr`, ipb.cidr);
+      else (ipb.except ?? []).forEach((e, i) => { if (!parseCidr(e)) report(ctx, `${p}.except[${i}]`, e, outer); });
     }
   },
 };
 
-function report(ctx: Parameters<Rule['check']>[0], path: string, value: string): void {
+/**
+ * `outer`: for an except entry, the block's cidr. The single-address fix is offered only where its
+ * result is valid: for an except entry, inside the cidr and strictly smaller (else NP210 follows).
+ */
+function report(ctx: Parameters<Rule['check']>[0], path: string, value: string, outer?: Cidr): void {
   const span = spanAt(ctx, path);
   const ip = parseIPSloppy(value.trim());
   let hint = '';
@@ -37,7 +42,8 @@ function report(ctx: Parameters<Rule['check']>[0], path: string, value: string):
   if (ip) {
     const single = `${value.trim()}/${ip.family === 4 ? 32 : 128}`;
     hint = t(' (a single address is written {0})', single);
-    fix = { title: t('Use {0}', single), edits: [{ span, newText: single }] };
+    const result = parseCidr(single);
+    if (result && (!outer || isStrictSubset(outer, result))) fix = { title: t('Use {0}', single), edits: [{ span, newText: single }] };
   } else if (/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/i.test(value) && /[a-z]/i.test(value)) {
     hint = t(' (NetworkPolicy cannot match host names: use the address range the name resolves to)');
   }
