@@ -68,8 +68,20 @@ function mask(bytes: readonly number[], prefix: number): number[] {
   });
 }
 
+/** Parsed CIDRs by text (several rules and the engine parse the same ones); bounded. */
+const CIDR_CACHE = new Map<string, Cidr | undefined>();
+const CIDR_CACHE_MAX = 10_000;
+
 /** ParseCIDRSloppy; undefined where the API server says "must be a valid CIDR value". */
 export function parseCidr(s: string): Cidr | undefined {
+  if (CIDR_CACHE.has(s)) return CIDR_CACHE.get(s);
+  const c = parseCidrUncached(s);
+  if (CIDR_CACHE.size >= CIDR_CACHE_MAX) CIDR_CACHE.clear();
+  CIDR_CACHE.set(s, c);
+  return c;
+}
+
+function parseCidrUncached(s: string): Cidr | undefined {
   const slash = s.indexOf('/');
   if (slash < 0 || slash !== s.lastIndexOf('/')) return undefined;
   const ipText = s.slice(0, slash);
