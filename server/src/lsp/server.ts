@@ -110,7 +110,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     void connection.sendDiagnostics({ uri, version, diagnostics });
   }
 
-  /** How long each document's last analysis took: fast ones are analysed without debounce. */
+  /** How long each document's last incremental analysis took: cheap ones are analysed without debounce (unknown counts as cheap). */
   const lastCost = new Map<string, number>();
 
   /** Pending workspace passes (NP4xx, and NP302 less what other policies allow), per document. */
@@ -146,8 +146,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         });
         return;
       }
+      const incremental = index.hasOpen(doc.uri);
       const analysis = index.analyzeOpen(doc.uri, version, text).analysis;
-      lastCost.set(doc.uri, Date.now() - started);
+      // The debounce follows what an edit costs: a first (whole-file) analysis says nothing about that.
+      if (incremental) lastCost.set(doc.uri, Date.now() - started);
+      else lastCost.delete(doc.uri);
       // A newer edit arrived while we worked: its own analysis will publish.
       if (documents.get(doc.uri)?.version !== version) return;
       publish(doc.uri, version, analysis.diagnostics.map((d) => toLspDiagnostic(doc, d, docsUrl)));
@@ -212,7 +215,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (old) clearTimeout(old);
     // Incremental analysis usually costs a few milliseconds: then answer on the next turn of the
     // event loop (edits already queued still coalesce); slow documents keep the debounce.
-    const delay = delay0 > 0 && (lastCost.get(doc.uri) ?? Infinity) < 50 ? 1 : delay0;
+    const delay = delay0 > 0 && (lastCost.get(doc.uri) ?? 0) < 50 ? 1 : delay0;
     if (delay <= 0) {
       timers.delete(doc.uri);
       validate(doc);

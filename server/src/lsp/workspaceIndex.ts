@@ -54,6 +54,11 @@ export class WorkspaceIndex {
     return analysis;
   }
 
+  /** Whether an open document has an analysis to build on (so the next one is incremental). */
+  hasOpen(uri: string): boolean {
+    return this.open.has(uri);
+  }
+
   closeOpen(uri: string): void {
     if (this.open.delete(uri)) this.invalidate();
   }

@@ -77,8 +77,11 @@ function describeRule(world: World, p: CompiledPolicy, rule: CompiledRule, dir: 
 }
 
 /** Whether the pod's egress allows DNS (UDP 53) to the cluster DNS: the workspace's kube-dns pods, or a stand-in. */
+const DNS_PODS = new WeakMap<World, PodInfo[]>();
+
 export function dnsAllowed(world: World, pod: PodInfo): boolean {
-  const known = world.pods.filter((p) => p.namespace === 'kube-system' && p.labels['k8s-app'] === 'kube-dns');
+  let known = DNS_PODS.get(world);
+  if (!known) DNS_PODS.set(world, (known = world.pods.filter((p) => p.namespace === 'kube-system' && p.labels['k8s-app'] === 'kube-dns')));
   const dns: PodInfo[] = known.length
     ? known
     : [{ namespace: 'kube-system', name: 'kube-dns', kind: 'Pod', labels: { 'k8s-app': 'kube-dns' }, ports: [{ name: 'dns', port: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53, protocol: 'TCP' }], ips: [], source: pod.source, namespaceWritten: true }];
@@ -89,19 +92,25 @@ function reachability(world: World, pod: PodInfo): string[] {
   const lines: string[] = [];
   // Every other pod against this one, each way (semantics/reach.ts: evaluate's answers, computed in
   // bulk). Only the pods the lists show are turned into text.
-  const inbound: PairReach[] = [];
-  const blockedIn: PairReach[] = [];
-  const outbound: PairReach[] = [];
-  const blockedOut: PairReach[] = [];
+  // Each list keeps the pods it shows and counts the rest.
+  type Shown = { readonly shown: PairReach[]; count: number };
+  const collector = (): Shown => ({ shown: [], count: 0 });
+  const add = (c: Shown, r: PairReach) => {
+    if (c.count++ < MAX_LISTED) c.shown.push(r);
+  };
+  const inbound = collector();
+  const blockedIn = collector();
+  const outbound = collector();
+  const blockedOut = collector();
   const portText = (ps: readonly PortRef[]) => ps.map((c) => `${c.port}/${c.protocol}`).join(', ');
   for (const r of reachabilityOf(world, pod)) {
-    (r.inPorts.length ? inbound : blockedIn).push(r);
-    (r.outPorts.length ? outbound : blockedOut).push(r);
+    add(r.inPorts.length ? inbound : blockedIn, r);
+    add(r.outPorts.length ? outbound : blockedOut, r);
   }
-  const listOf = (rs: readonly PairReach[], render: (r: PairReach) => string): string => list(rs.slice(0, MAX_LISTED).map(render), rs.length);
+  const listOf = (c: Shown, render: (r: PairReach) => string): string => list(c.shown.map(render), c.count);
   const listInbound = () => listOf(inbound, (r) => `${podName(r.other)} → ${portText(r.inPorts)}`);
   const listOutbound = () => listOf(outbound, (r) => t('{0} on {1}', podName(r.other), portText(r.outPorts)));
-  const listNames = (rs: readonly PairReach[]) => listOf(rs, (r) => podName(r.other));
+  const listNames = (c: Shown) => listOf(c, (r) => podName(r.other));
   const inIsolated = policiesSelecting(world, pod, 'ingress');
   const egIsolated = policiesSelecting(world, pod, 'egress');
   lines.push(`**${code(podName(pod))}**`);
