@@ -14,6 +14,27 @@ interface ChunkResult {
   readonly diagnostics: readonly Diagnostic[];
   readonly policies: readonly AnalyzedPolicy[];
   readonly inventory: Inventory;
+  /** The results moved to where the document last stood in the file (reused while it stays there). */
+  placed?: Placed;
+}
+
+interface Placed {
+  readonly start: number;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly policies: readonly AnalyzedPolicy[];
+  readonly pods: readonly PodInfo[];
+  readonly namespaces: readonly Inventory['namespaces'][number][];
+}
+
+/** A chunk's results with file offsets, for the document starting at `start`. */
+function place(r: ChunkResult, start: number): Placed {
+  return {
+    start,
+    diagnostics: r.diagnostics.map((d) => shiftDiagnostic(d, start)),
+    policies: r.policies.map((p) => (start === 0 ? p : { ...p, base: p.base + start })),
+    pods: r.inventory.pods.map((p) => shiftPod(p, start)),
+    namespaces: r.inventory.namespaces.map((n) => (n.source && start ? { ...n, source: { file: n.source.file, span: { start: n.source.span.start + start, end: n.source.span.end + start } } } : n)),
+  };
 }
 
 /** One open file's reusable per-document results, keyed by the document's exact text. */
@@ -82,10 +103,14 @@ export function analyzeIncremental(file: string, text: string, settings: Setting
     let r = next.get(chunk) ?? cache.chunks.get(chunk);
     if (!r) r = analyzeChunk(chunk, file, settings);
     next.set(chunk, r);
-    for (const d of r.diagnostics) diagnostics.push(shiftDiagnostic(d, start));
-    for (const p of r.policies) policies.push(start === 0 ? p : { ...p, base: p.base + start });
-    for (const p of r.inventory.pods) pods.push(shiftPod(p, start));
-    for (const n of r.inventory.namespaces) namespaces.push(n.source && start ? { ...n, source: { file: n.source.file, span: { start: n.source.span.start + start, end: n.source.span.end + start } } } : n);
+    // Documents that did not move (every one before an edit; all of them after a same-length
+    // replacement) reuse their placed results: a keystroke then allocates for one document only.
+    let pl = r.placed;
+    if (!pl || pl.start !== start) r.placed = pl = place(r, start);
+    for (const d of pl.diagnostics) diagnostics.push(d);
+    for (const p of pl.policies) policies.push(p);
+    for (const p of pl.pods) pods.push(p);
+    for (const n of pl.namespaces) namespaces.push(n);
   }
   cache.chunks = next;
   return { file, analysis: { diagnostics, policies }, inventory: { pods, namespaces } };
