@@ -7,6 +7,7 @@
  * mirrors the files; `netpol-lens check` reports the problems.
  */
 import type { Workspace } from '../workspace';
+import { effectivePolicyTypes } from '../semantics/compile';
 import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from '../model/types';
 import { decodeObject } from '../model/decode';
 import { formatSelector } from '../semantics/selector';
@@ -52,15 +53,7 @@ export function sortPolicies(entries: readonly PolicyEntry[]): PolicyEntry[] {
   return [...entries].sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name));
 }
 
-/**
- * policyTypes as the API server stores them: as written when written; otherwise Ingress, plus
- * Egress when spec.egress has at least one rule.
- */
-export function effectivePolicyTypes(value: NetworkPolicy): string[] {
-  const written = value.spec?.policyTypes;
-  if (written && written.length > 0) return [...written];
-  return (value.spec?.egress ?? []).length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
-}
+export { effectivePolicyTypes } from '../semantics/compile';
 
 /**
  * The table of `kubectl get networkpolicy`: NAME, POD-SELECTOR, AGE, with a leading NAMESPACE

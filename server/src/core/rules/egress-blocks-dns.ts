@@ -6,7 +6,8 @@
  * (workspaceRules.ts) drops this warning when they do. The fix appends an egress rule to kube-dns.
  */
 import type { Rule } from './rule';
-import type { NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicyPort } from '../model/types';
+import type { NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyPeer, NetworkPolicyPort } from '../model/types';
+import { effectivePolicyTypes } from '../semantics/compile';
 import { getEntry } from '../syntax/tree';
 import { matchesSelector } from '../semantics/selector';
 import { parseCidr } from '../semantics/cidr';
@@ -70,8 +71,8 @@ export function dnsCoverage(rules: readonly (NetworkPolicyEgressRule | undefined
 }
 
 /** Effective egress isolation: policyTypes names Egress, or (unwritten) there are egress rules. */
-export function isolatesEgress(spec: { policyTypes?: string[]; egress?: unknown[] }): boolean {
-  return spec.policyTypes?.length ? spec.policyTypes.includes('Egress') : (spec.egress?.length ?? 0) > 0;
+function isolatesEgress(v: NetworkPolicy): boolean {
+  return effectivePolicyTypes(v).includes('Egress');
 }
 
 export const egressBlocksDns: Rule = {
@@ -80,7 +81,7 @@ export const egressBlocksDns: Rule = {
   check(ctx) {
     const v = cleanPolicy(ctx);
     const spec = v?.spec;
-    if (!spec || !isolatesEgress(spec)) return;
+    if (!spec || !isolatesEgress(v)) return;
     const rules = spec.egress ?? [];
     const cov = dnsCoverage(rules, v.metadata?.namespace || 'default');
     if (cov.udp && cov.tcp) return;

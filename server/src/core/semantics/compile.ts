@@ -90,6 +90,16 @@ function compileIPBlock(b: IPBlock): CompiledIPBlock | undefined {
   return { cidrText: b.cidr, cidr, except };
 }
 
+/**
+ * policyTypes as the API server stores them (SetDefaults_NetworkPolicy): as written when written;
+ * otherwise Ingress, plus Egress when spec.egress has at least one rule.
+ */
+export function effectivePolicyTypes(value: NetworkPolicy): string[] {
+  const written = value.spec?.policyTypes;
+  if (written && written.length > 0) return [...written];
+  return (value.spec?.egress ?? []).length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
+}
+
 export function compilePolicy(p: AnalyzedPolicy, file: string): CompiledPolicy | RejectedPolicy {
   const v: NetworkPolicy = p.decoded?.value ?? {};
   const spans = p.decoded?.spans;
@@ -104,8 +114,9 @@ export function compilePolicy(p: AnalyzedPolicy, file: string): CompiledPolicy |
   const spec = v.spec ?? {};
   const explicit = spec.policyTypes && spec.policyTypes.length > 0 ? spec.policyTypes : undefined;
   const egressRules = spec.egress ?? [];
-  const isolatesIngress = explicit ? explicit.includes('Ingress') : true;
-  const isolatesEgress = explicit ? explicit.includes('Egress') : egressRules.length > 0;
+  const types = effectivePolicyTypes(v);
+  const isolatesIngress = types.includes('Ingress');
+  const isolatesEgress = types.includes('Egress');
   const ports = (list: NetworkPolicyPort[] | undefined, base: string): CompiledPort[] | undefined =>
     list && list.length > 0
       ? list.map((pt, j) => ({ index: j, protocol: pt?.protocol ?? 'TCP', protocolDefaulted: pt?.protocol === undefined, port: pt?.port, endPort: pt?.endPort, span: at(`${base}.ports[${j}]`) }))
