@@ -95,8 +95,13 @@ async function checkFile(c: TestClient, file: string, n: number): Promise<Checke
   const starts = lineStarts(text);
   const regions = documentRegions(text);
   let version = 1;
+  // Each fix is applied to the original text; the file is then restored (a new version, as an
+  // undo is) and the next diagnostic is taken from that version's publish: the server offers a fix
+  // only for the version its ranges were computed on.
+  let current = before;
   try {
-    for (const d of before) {
+    for (let i = 0; i < before.length; i++) {
+      const d = current[i];
       const actions = (await c.connection.sendRequest(CodeActionRequest.type, {
         textDocument: { uri },
         range: d.range,
@@ -140,6 +145,9 @@ async function checkFile(c: TestClient, file: string, n: number): Promise<Checke
           else j++;
         });
         if (fregions.length < regions.length) fail(`the file has ${fregions.length} documents instead of ${regions.length}`, fixed);
+        c.change(uri, ++version, text);
+        current = await settled(c, uri, version);
+        if (current.length !== before.length) fail(`restoring the original text gave ${current.length} diagnostics instead of ${before.length}`);
       }
     }
   } finally {

@@ -100,6 +100,18 @@ test('code actions come from the diagnostics data: quoting a YAML 1.1 boolean', 
     // A diagnostic the server never published (another message) gets none.
     const foreign = await c.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: d.range, context: { diagnostics: [{ ...bare, message: 'something else' }] } });
     assert.deepEqual(foreign, []);
+
+    // After an edit the old fix's ranges point at other text: it is not offered until the new
+    // version's diagnostics are published, and then it is offered with the new ranges.
+    c.change(uri, 2, `# a line above\n${text}`);
+    const stale = await c.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+    assert.deepEqual(stale, []);
+    const p2 = await c.diagnostics(uri, (x) => x.version === 2 && x.diagnostics.some((y) => y.code === 'NP103'));
+    const d2 = p2.diagnostics.find((x) => x.code === 'NP103')!;
+    assert.equal(d2.range.start.line, d.range.start.line + 1);
+    const fresh = (await c.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: d2.range, context: { diagnostics: [d2] } })) as { edit: { changes: Record<string, { range: { start: { line: number } }; newText: string }[]> } }[];
+    assert.equal(fresh.length, 1);
+    assert.equal(fresh[0].edit.changes[uri][0].range.start.line, d.range.start.line + 1);
   } finally {
     await c.close();
   }

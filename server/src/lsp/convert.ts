@@ -17,10 +17,12 @@ export function toRange(doc: TextDocument, s: Span): Range {
 /** What a published diagnostic carries in `data` so code actions need not re-analyse. */
 export interface DiagnosticData {
   readonly fix?: { readonly title: string; readonly edits: readonly { readonly range: Range; readonly newText: string }[] };
+  /** The document version the fix's ranges belong to. */
+  readonly version?: number;
 }
 
 export function toLspDiagnostic(doc: TextDocument, d: Diagnostic, docsUrl: (code: string, slug: string) => string): LspDiagnostic {
-  const data: DiagnosticData = d.fix ? { fix: toLspFix(doc, d.fix) } : {};
+  const data: DiagnosticData = d.fix ? { fix: toLspFix(doc, d.fix), version: doc.version } : {};
   return {
     range: toRange(doc, d.span),
     severity: SEVERITY[d.severity],
@@ -51,13 +53,16 @@ function sameDiagnostic(a: LspDiagnostic, b: LspDiagnostic): boolean {
  * Quick fixes for the diagnostics the client sends back: from their `data`, or, when the client
  * does not send `data` back (LSP makes keeping it optional: publishDiagnostics.dataSupport), from
  * the same diagnostic (code, message, range) in what the server last published for the file.
+ * A fix computed for another version of the document than `version` (the one the server holds
+ * now) is not offered: its ranges would land on the wrong text.
  */
-export function quickFixes(uri: string, diagnostics: readonly LspDiagnostic[], published: readonly LspDiagnostic[] = []): CodeAction[] {
+export function quickFixes(uri: string, diagnostics: readonly LspDiagnostic[], published: readonly LspDiagnostic[] = [], version?: number): CodeAction[] {
   const out: CodeAction[] = [];
   for (const d of diagnostics) {
     if (d.source !== 'netpol') continue;
-    const fix = (d.data as DiagnosticData | undefined)?.fix ?? (published.find((p) => sameDiagnostic(p, d))?.data as DiagnosticData | undefined)?.fix;
-    if (!fix) continue;
+    const data = ((d.data as DiagnosticData | undefined)?.fix ? d.data : published.find((p) => sameDiagnostic(p, d))?.data) as DiagnosticData | undefined;
+    const fix = data?.fix;
+    if (!fix || (version !== undefined && data.version !== version)) continue;
     out.push({
       title: fix.title,
       kind: CodeActionKind.QuickFix,

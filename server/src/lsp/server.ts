@@ -254,7 +254,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
 
   connection.onCodeAction((params, token) =>
-    runSafe(connection, 'code actions', [], token, () => [...quickFixes(params.textDocument.uri, params.context.diagnostics, published.get(params.textDocument.uri)), ...authoring.codeActions(params)]),
+    runSafe(connection, 'code actions', [], token, () => [...quickFixes(params.textDocument.uri, params.context.diagnostics, published.get(params.textDocument.uri), documents.get(params.textDocument.uri)?.version), ...authoring.codeActions(params)]),
   );
 
   connection.onCompletion((params, token) => runSafe(connection, 'completion', [], token, () => authoring.completions(params)));
