@@ -59,6 +59,8 @@ const USER_SETTINGS = path.join(ROOT, 'test', 'e2e', 'user-settings.json');
 const START_MARKER = '[netpol-e2e-start]';
 const RESULT_MARKER = '[netpol-e2e-result]';
 const SCREENSHOT_MARKER = '[netpol-e2e-screenshot]'; // logged by test/e2e/helpers.ts requestScreenshot()
+const ARTIFACTS_DIR = path.resolve(process.env.E2E_ARTIFACTS_DIR || path.join(ROOT, 'e2e-artifacts', LOCALE || 'en'));
+const UI_MARKER = '[netpol-e2e-ui]'; // logged by test/e2e/helpers.ts ui(): a user action for the driver to perform
 
 class E2EError extends Error {}
 
@@ -461,6 +463,8 @@ function createReportReader() {
         }
       } else if (line.startsWith(SCREENSHOT_MARKER)) {
         reader.screenshots.push(screenshotOnRequest(line.slice(SCREENSHOT_MARKER.length)));
+      } else if (line.startsWith(UI_MARKER)) {
+        reader.screenshots.push(uiOnRequest(line.slice(UI_MARKER.length)));
       } else if (reader.started && !reader.result && !HARMLESS.some((re) => re.test(line))) {
         process.stdout.write(`${line}\n`);
       }
@@ -488,12 +492,150 @@ async function screenshotOnRequest(json) {
 }
 let screenshotTaken = false;
 
+// ---------------------------------------------------------------------------------------------
+// The UI bridge: tests in the extension host ask the driver to act as a user would (keys, mouse,
+// reading what is on screen, in the workbench and inside webviews). Each request is
+// `{"action":..,"args":{..},"ack":file}`; the answer `{"ok":true,"value":..}` or
+// `{"ok":false,"error":".."}` is written to `ack`, which the test polls for (helpers.ts ui()).
+
+/** The frames to search: the workbench page, webviews (nested iframes), or every frame. */
+function framesFor(where = 'any') {
+  const page = session.page;
+  const all = page.frames();
+  if (where === 'workbench') return [page.mainFrame()];
+  if (where === 'webview') return all.filter((f) => f !== page.mainFrame());
+  return all;
+}
+
+/** Visible elements matching `selector` (and containing `text`, when given) in the frames, as [frame, handle]. */
+async function findElements(selector, where, text) {
+  const out = [];
+  for (const frame of framesFor(where)) {
+    let handles;
+    try {
+      handles = await frame.$$(selector);
+    } catch {
+      continue; // a frame that went away, or a selector its document cannot parse
+    }
+    for (const h of handles) {
+      const ok = await h.evaluate((el, t) => {
+        const r = el.getBoundingClientRect();
+        const style = getComputedStyle(el);
+        const visible = r.width > 0 && r.height > 0 && style.visibility !== 'hidden' && style.display !== 'none';
+        return visible && (!t || (el.innerText ?? el.textContent ?? '').includes(t));
+      }, text ?? '').catch(() => false);
+      if (ok) out.push([frame, h]);
+    }
+  }
+  return out;
+}
+
+const UI_ACTIONS = {
+  /** Presses keys one after the other, e.g. ["Control+Period"] or ["Escape"]. */
+  async press({ keys }) {
+    for (const k of keys) await session.page.keyboard.press(k);
+    return true;
+  },
+  /** Types text into whatever has the focus, key by key (as a user types). */
+  async type({ text, delay = 20 }) {
+    await session.page.keyboard.type(text, { delay });
+    return true;
+  },
+  /** innerText of the visible elements matching `selector` (in `frame`: workbench, webview, any). */
+  async texts({ selector, frame, text }) {
+    const found = await findElements(selector, frame, text);
+    return Promise.all(found.map(([, h]) => h.evaluate((el) => el.innerText ?? el.textContent ?? '')));
+  },
+  /** Clicks the first visible element matching `selector` (containing `text`). */
+  async click({ selector, frame, text, button = 'left' }) {
+    const [first] = await findElements(selector, frame, text);
+    if (!first) throw new Error(`nothing visible matches ${selector}${text ? ` with text ${JSON.stringify(text)}` : ''}`);
+    await first[1].click({ button, timeout: 5_000 });
+    return true;
+  },
+  /** Moves the mouse over the first visible element matching `selector` (containing `text`). */
+  async hoverElement({ selector, frame, text }) {
+    const [first] = await findElements(selector, frame, text);
+    if (!first) throw new Error(`nothing visible matches ${selector}`);
+    await first[1].hover({ timeout: 5_000 });
+    return true;
+  },
+  /**
+   * Moves the mouse over the first occurrence of `text` in the visible lines of the active
+   * editor (as a user points at a word), `offset` characters into it.
+   */
+  async hoverEditorText({ text, offset = 1 }) {
+    const point = await session.page.mainFrame().evaluate(([needle, off]) => {
+      const editors = [...document.querySelectorAll('.editor-group-container.active .monaco-editor .view-lines, .monaco-editor .view-lines')];
+      for (const lines of editors) {
+        const walker = document.createTreeWalker(lines, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const i = n.data.replace(/\u00a0/g, ' ').indexOf(needle);
+          if (i < 0) continue;
+          const range = document.createRange();
+          range.setStart(n, i + off);
+          range.setEnd(n, i + off + 1);
+          const r = range.getBoundingClientRect();
+          if (r.width > 0) return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+        }
+      }
+      return undefined;
+    }, [text, offset]);
+    if (!point) throw new Error(`the text ${JSON.stringify(text)} is not on screen in an editor`);
+    await session.page.mouse.move(point.x - 40, point.y + 60);
+    await session.page.mouse.move(point.x, point.y, { steps: 4 });
+    return point;
+  },
+  /** Moves the mouse to page coordinates. */
+  async mouse({ x, y }) {
+    await session.page.mouse.move(x, y);
+    return true;
+  },
+  /** Evaluates `expression` (a function body returning a JSON value) in each frame until one returns non-null. */
+  async evaluate({ expression, frame }) {
+    for (const f of framesFor(frame)) {
+      const v = await f.evaluate(`(() => { ${expression} })()`).catch(() => undefined);
+      if (v !== undefined && v !== null) return v;
+    }
+    return null;
+  },
+  /** Saves a screenshot of the page (or of the first element matching `selector`). */
+  async screenshot({ path: file, selector, frame }) {
+    if (selector) {
+      const [first] = await findElements(selector, frame);
+      if (!first) throw new Error(`nothing visible matches ${selector}`);
+      await first[1].screenshot({ path: file, timeout: 10_000 });
+    } else await session.page.screenshot({ path: file, timeout: 10_000 });
+    log(`screenshot: ${file}`);
+    return file;
+  },
+};
+
+async function uiOnRequest(json) {
+  let request;
+  let answer;
+  try {
+    request = JSON.parse(json);
+    const action = UI_ACTIONS[request.action];
+    if (!action) throw new Error(`unknown UI action ${request.action}`);
+    answer = { ok: true, value: (await action(request.args ?? {})) ?? null };
+  } catch (err) {
+    answer = { ok: false, error: err?.message ?? String(err) };
+  } finally {
+    if (request?.ack) fs.writeFileSync(`${request.ack}.tmp`, JSON.stringify(answer ?? { ok: false, error: 'unreadable request' }));
+    if (request?.ack) fs.renameSync(`${request.ack}.tmp`, request.ack);
+  }
+}
+
 async function runOnce(reader) {
   const { tmp, workspace } = prepareTmp();
   // A fresh HOME and TMPDIR: the server, Chromium and VS Code write config, caches and sockets there.
   const env = { ...process.env, HOME: path.join(tmp, 'home'), TMPDIR: path.join(tmp, 'tmp') };
   // The extension host inherits the server's environment: tell the runner it may ask for screenshots.
   env.NETPOL_E2E_DRIVER = 'offline';
+  // Screenshots the tests take of what a user sees (helpers.artifactPath): kept after the run.
+  env.NETPOL_E2E_ARTIFACTS = ARTIFACTS_DIR;
+  fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
   if (SCREENSHOT) env.NETPOL_E2E_SCREENSHOT = SCREENSHOT;
   // Which suite the runner (out/test/e2e/index.js) loads: test/e2e/<locale>/, or the others.
   if (LOCALE) env.NETPOL_E2E_LOCALE = LOCALE;

@@ -189,3 +189,70 @@ export async function requestScreenshot(file: string, timeoutMs = 15_000): Promi
     fs.rmSync(ackDir, { recursive: true, force: true });
   }
 }
+
+/** The line prefix scripts/e2e-offline.mjs watches for: a user action for the driver to perform. */
+export const UI_MARKER = '[netpol-e2e-ui]';
+
+/** Whether the driver can act in the UI (the offline route; not @vscode/test-electron). */
+export function uiAvailable(): boolean {
+  return process.env.NETPOL_E2E_DRIVER === 'offline';
+}
+
+/** What the driver's UI actions take (scripts/e2e-offline.mjs UI_ACTIONS). `frame`: workbench, webview or any (default). */
+export type UiAction =
+  | { action: 'press'; args: { keys: string[] } }
+  | { action: 'type'; args: { text: string; delay?: number } }
+  | { action: 'texts'; args: { selector: string; frame?: 'workbench' | 'webview' | 'any'; text?: string } }
+  | { action: 'click'; args: { selector: string; frame?: 'workbench' | 'webview' | 'any'; text?: string; button?: 'left' | 'right' } }
+  | { action: 'hoverElement'; args: { selector: string; frame?: 'workbench' | 'webview' | 'any'; text?: string } }
+  | { action: 'hoverEditorText'; args: { text: string; offset?: number } }
+  | { action: 'mouse'; args: { x: number; y: number } }
+  | { action: 'evaluate'; args: { expression: string; frame?: 'workbench' | 'webview' | 'any' } }
+  | { action: 'screenshot'; args: { path: string; selector?: string; frame?: 'workbench' | 'webview' | 'any' } };
+
+/**
+ * Asks the offline driver to act as a user would (press keys in the focused window, type, move
+ * the mouse over a word of the editor or an element, click, read the text of what is on screen,
+ * in the workbench or inside a webview) and returns the driver's answer. Throws when the driver
+ * reports an error or does not answer within `timeoutMs`. Only under the offline driver: call
+ * `uiAvailable()` first (a test may `this.skip()` elsewhere).
+ */
+export async function ui<T = unknown>(request: UiAction, timeoutMs = 20_000): Promise<T> {
+  if (!uiAvailable()) throw new Error('the UI bridge needs the offline driver (scripts/e2e-offline.mjs)');
+  const ackDir = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-e2e-ui-'));
+  const ack = path.join(ackDir, 'answer.json');
+  try {
+    console.log(`${UI_MARKER} ${JSON.stringify({ ...request, ack })}`);
+    await waitFor(() => fs.existsSync(ack), timeoutMs, `the driver to perform ${request.action}`);
+    const answer = JSON.parse(fs.readFileSync(ack, 'utf8')) as { ok: boolean; value?: T; error?: string };
+    if (!answer.ok) throw new Error(`UI ${request.action} failed: ${answer.error}`);
+    return answer.value as T;
+  } finally {
+    fs.rmSync(ackDir, { recursive: true, force: true });
+  }
+}
+
+/** Polls the visible texts matching `selector` until `accept` likes them; returns them. */
+export async function waitForUiTexts(selector: string, accept: (texts: string[]) => boolean, timeoutMs = 15_000, frame: 'workbench' | 'webview' | 'any' = 'any'): Promise<string[]> {
+  let last: string[] = [];
+  return waitFor(
+    async () => {
+      last = await ui<string[]>({ action: 'texts', args: { selector, frame } });
+      return accept(last) ? last : undefined;
+    },
+    timeoutMs,
+    () => `texts of ${selector} to match (last: ${JSON.stringify(last).slice(0, 400)})`,
+    150,
+  );
+}
+
+/**
+ * Where a test saves what a user sees (screenshots) so that it outlives the run:
+ * `e2e-artifacts/<locale>/` in the repository under the offline driver (E2E_ARTIFACTS_DIR), else
+ * the temporary folder.
+ */
+export function artifactPath(name: string): string {
+  const dir = process.env.NETPOL_E2E_ARTIFACTS || path.join(os.tmpdir(), 'netpol-e2e-artifacts');
+  fs.mkdirSync(dir, { recursive: true });
+  return path.join(dir, name);
+}
