@@ -10,11 +10,12 @@
  */
 import { parseYamlStream, YDocument } from './syntax/tree';
 import { findPolicies } from './model/classify';
-import { decodeObject, Decoded } from './model/decode';
+import { decodeObject } from './model/decode';
 import type { NetworkPolicy } from './model/types';
 import type { Span } from './text';
 import { RULES } from './rules/catalog';
-import type { Finding, Fix, PolicyDocument, Rule, Severity } from './rules/rule';
+import type { Finding, Fix, Rule, Severity } from './rules/rule';
+import type { AnalyzedPolicy, PolicyDocument } from './model/analyzed';
 import { parseSuppressions } from './suppress';
 import { t } from './l10n';
 
@@ -36,18 +37,7 @@ export interface Diagnostic {
   readonly fix?: Fix;
 }
 
-export interface AnalyzedPolicy {
-  /**
-   * Offset of the text the policy's spans are relative to: 0 when the whole file was parsed at
-   * once, the start of its YAML document when documents are analysed one by one (incremental).
-   * Every span inside `doc` and `decoded` is relative to it; add it to get a file offset.
-   */
-  readonly base: number;
-  readonly doc: PolicyDocument;
-  readonly decoded: Decoded<NetworkPolicy> | undefined;
-  /** Whether the API server would accept it (no error-level finding, before severity overrides). */
-  readonly valid: boolean;
-}
+export type { AnalyzedPolicy, PolicyDocument } from './model/analyzed';
 
 export interface Analysis {
   readonly diagnostics: readonly Diagnostic[];

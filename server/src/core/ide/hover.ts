@@ -3,7 +3,7 @@
  * what traffic the whole workspace's policies allow for the pods it selects. Everything is
  * rendered from the engine's data (compile/evaluate), never re-derived here.
  */
-import type { AnalyzedPolicy } from '../analyze';
+import type { AnalyzedPolicy } from '../model/analyzed';
 import type { Span } from '../text';
 import type { PodInfo } from '../model/inventory';
 import { addressCount, formatCidr, parseCidr } from '../semantics/cidr';

@@ -2,7 +2,7 @@
 import type { Span } from '../text';
 import type { PolicyDocument, RuleContext, WorkspaceRuleContext } from './rule';
 import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from '../model/types';
-import type { AnalyzedPolicy } from '../analyze';
+import type { AnalyzedPolicy } from '../model/analyzed';
 import type { PodInfo } from '../model/inventory';
 import { getEntry, YNode } from '../syntax/tree';
 import { formatSelector, isEmptySelector, matchesSelector } from '../semantics/selector';

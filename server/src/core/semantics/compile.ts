@@ -8,7 +8,7 @@
  *   - a policy without metadata.namespace is taken to live in "default".
  * Policies the API server would reject are kept aside as "not applied" with the reason.
  */
-import type { AnalyzedPolicy } from '../analyze';
+import type { AnalyzedPolicy } from '../model/analyzed';
 import type { IPBlock, LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from '../model/types';
 import type { Span } from '../text';
 import { Cidr, parseCidr } from './cidr';
