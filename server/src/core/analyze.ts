@@ -17,6 +17,7 @@ import { RULES } from './rules/catalog';
 import type { Finding, Fix, Rule, Severity } from './rules/rule';
 import type { AnalyzedPolicy, PolicyDocument } from './model/analyzed';
 import { parseSuppressions } from './suppress';
+import { inventoryFindings, yaml11ImplicitType } from './rules/yaml11-implicit-type';
 import { t } from './l10n';
 
 export type SeveritySetting = Severity | 'off';
@@ -63,6 +64,8 @@ export function analyzeDocuments(text: string, docs: readonly YDocument[], setti
   const yamlRules = RULES.filter((r) => r.scope === 'yaml');
   const policyRules = RULES.filter((r) => r.scope === 'policy');
   for (const yaml of docs) {
+    // Pods, workloads and Namespaces kubectl would refuse (NP103 on `namespace: yes`).
+    if (!yaml.problems.some((p) => p.kind === 'syntax')) for (const finding of inventoryFindings(yaml)) raw.push({ rule: yaml11ImplicitType, finding });
     const objects = findPolicies(yaml);
     if (objects.length === 0) {
       // A document cut short by the limits (alias bomb) may hide its kind; look at the text.
