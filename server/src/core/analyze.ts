@@ -36,6 +36,8 @@ export interface Diagnostic {
   /** Kubernetes field path the API server would report (spec.ingress[0].ports[0].endPort). */
   readonly path?: string;
   readonly fix?: Fix;
+  /** Other fixes offered after `fix` (which is the preferred one). */
+  readonly moreFixes?: readonly Fix[];
 }
 
 export type { AnalyzedPolicy, PolicyDocument } from './model/analyzed';
@@ -123,6 +125,7 @@ function finish(raw: { rule: Rule; finding: Finding }[], settings: Settings, tex
       span: finding.span,
       path: finding.path,
       fix: finding.fix,
+      ...(finding.moreFixes?.length ? { moreFixes: finding.moreFixes } : {}),
     });
   }
   out.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.code.localeCompare(b.code));

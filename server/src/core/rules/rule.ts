@@ -41,6 +41,8 @@ export interface Finding {
   /** The Kubernetes field path the API server reports, where there is one. */
   readonly path?: string;
   readonly fix?: Fix;
+  /** Other fixes for the same finding, offered after `fix` (the preferred one). */
+  readonly moreFixes?: readonly Fix[];
   /** This finding's severity when it differs from the rule's (NP401 is info without workloads). */
   readonly severity?: Severity;
 }
