@@ -4,7 +4,9 @@
  *
  * Like the API server, a policy whose body cannot be decoded (NP1xx: unknown field, wrong type,
  * unserved apiVersion) gets only those errors: the server rejects it before validation runs, so
- * the NP2xx validation findings would be noise until the decode errors are fixed. Likewise a
+ * the NP2xx validation findings would be noise until the decode errors are fixed (except for a
+ * top-level `status`, removed in Kubernetes 1.28: it changes nothing the policy says, so its
+ * other findings are reported with it and one round of fixes suffices). Likewise a
  * YAML document with a syntax error (NP001) never reaches the API server: kubectl stops at the
  * YAML, so its policies get no NP1xx/NP2xx findings from the partly read text.
  */
@@ -18,6 +20,7 @@ import type { Finding, Fix, Rule, Severity } from './rules/rule';
 import type { AnalyzedPolicy, PolicyDocument } from './model/analyzed';
 import { parseSuppressions } from './suppress';
 import { inventoryFindings, yaml11ImplicitType } from './rules/yaml11-implicit-type';
+import { isStatusField } from './rules/util';
 import { t } from './l10n';
 
 export type SeveritySetting = Severity | 'off';
@@ -90,7 +93,9 @@ export function analyzeDocuments(text: string, docs: readonly YDocument[], setti
       const found: { rule: Rule; finding: Finding }[] = [];
       for (const r of policyRules) runRule(r, doc, text, found);
       const unreadable = yaml.problems.some((p) => p.kind === 'syntax');
-      const decodeFailed = found.some((f) => f.rule.meta.code.startsWith('NP1'));
+      // A top-level `status` is rejected too (NP101), but the rest of the object reads as
+      // written: say everything the API server will say once it is deleted, in one round.
+      const decodeFailed = found.some((f) => f.rule.meta.code.startsWith('NP1') && !(f.rule.meta.code === 'NP101' && f.finding.path !== undefined && isStatusField({ path: f.finding.path })));
       const kept = unreadable
         ? found.filter((f) => !/^NP[12]/.test(f.rule.meta.code))
         : decodeFailed ? found.filter((f) => !f.rule.meta.code.startsWith('NP2')) : found;
