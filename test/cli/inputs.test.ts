@@ -72,3 +72,14 @@ test('a Pod with `namespace: yes` is refused by kubectl: check flags it, traffic
   assert.equal(r.code, 2);
   assert.match(r.stderr, /no Pod or workload default\/client/);
 });
+
+test('traffic: a pod selected only by rejected policies is not isolated because they are not applied, and the text says so', () => {
+  const rejected = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: server-locked, namespace: default}\nspec:\n  podSelector: {matchLabels: {app: server}}\n  ingress:\n  - ports: [{port: 8080, endPort: 80}]\n';
+  const dir = workspace({ 'policy.yaml': rejected, 'pods.json': JSON.stringify(POD_LIST) });
+  const r = run(['traffic', 'policy.yaml', 'pods.json', '--from', 'default/client', '--to', 'default/server', '--port', '9090'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^allowed: /);
+  assert.match(r.stdout, /ingress: default\/server is not isolated for ingress: default\/server-locked \(policy\.yaml:1\) selects it with Ingress in policyTypes but is not applied, because the API server rejects it/);
+  assert.doesNotMatch(r.stdout, /ingress: [^\n]*no NetworkPolicy in namespace default selects it/);
+  assert.match(r.stdout, /not applied: default\/server-locked/);
+});
