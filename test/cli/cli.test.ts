@@ -17,11 +17,12 @@ function run(args: string[], cwd = root) {
 
 const seedFiles = ['examples/allow-frontend-to-backend.yaml', 'examples/allow-egress-to-external-api.yaml', 'examples/deny-ingress-from-external.yaml'];
 
-test('check: the seed manifests have no errors (exit 0); the egress one warns that it blocks DNS', () => {
+test('check: the seed manifests have no errors (exit 0); the egress one warns that it blocks DNS and isolates ingress too', () => {
   const r = run(['check', ...seedFiles]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /^0 errors, 1 warning in 3 files$/m);
+  assert.match(r.stdout, /^0 errors, 2 warnings in 3 files$/m);
   assert.match(r.stdout, /allow-egress-to-external-api\.yaml:\d+:\d+: warning NP302 /);
+  assert.match(r.stdout, /allow-egress-to-external-api\.yaml:\d+:\d+: warning NP310 /);
 });
 
 test('check: text output is compiler-style with code and field path (exit 1)', () => {

@@ -17,6 +17,7 @@ function policy(directives: { top?: string; beforeEgress?: string; beforeCidr?: 
     '  name: p',
     'spec:',
     '  podSelector: {}',
+    '  policyTypes: [Egress]',
     ...(directives.beforeEgress ? [directives.beforeEgress] : []),
     '  egress:',
     '  - to:',

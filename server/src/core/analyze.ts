@@ -4,18 +4,23 @@
  *
  * Like the API server, a policy whose body cannot be decoded (NP1xx: unknown field, wrong type,
  * unserved apiVersion) gets only those errors: the server rejects it before validation runs, so
- * the NP2xx validation findings would be noise until the decode errors are fixed. Likewise a
+ * the NP2xx validation findings would be noise until the decode errors are fixed (except for a
+ * top-level `status`, removed in Kubernetes 1.28: it changes nothing the policy says, so its
+ * other findings are reported with it and one round of fixes suffices). Likewise a
  * YAML document with a syntax error (NP001) never reaches the API server: kubectl stops at the
  * YAML, so its policies get no NP1xx/NP2xx findings from the partly read text.
  */
 import { parseYamlStream, YDocument } from './syntax/tree';
 import { findPolicies } from './model/classify';
-import { decodeObject, Decoded } from './model/decode';
+import { decodeObject } from './model/decode';
 import type { NetworkPolicy } from './model/types';
 import type { Span } from './text';
 import { RULES } from './rules/catalog';
-import type { Finding, Fix, PolicyDocument, Rule, Severity } from './rules/rule';
+import type { Finding, Fix, Rule, Severity } from './rules/rule';
+import type { AnalyzedPolicy, PolicyDocument } from './model/analyzed';
 import { parseSuppressions } from './suppress';
+import { inventoryFindings, yaml11ImplicitType } from './rules/yaml11-implicit-type';
+import { isStatusField } from './rules/util';
 import { t } from './l10n';
 
 export type SeveritySetting = Severity | 'off';
@@ -34,20 +39,11 @@ export interface Diagnostic {
   /** Kubernetes field path the API server would report (spec.ingress[0].ports[0].endPort). */
   readonly path?: string;
   readonly fix?: Fix;
+  /** Other fixes offered after `fix` (which is the preferred one). */
+  readonly moreFixes?: readonly Fix[];
 }
 
-export interface AnalyzedPolicy {
-  /**
-   * Offset of the text the policy's spans are relative to: 0 when the whole file was parsed at
-   * once, the start of its YAML document when documents are analysed one by one (incremental).
-   * Every span inside `doc` and `decoded` is relative to it; add it to get a file offset.
-   */
-  readonly base: number;
-  readonly doc: PolicyDocument;
-  readonly decoded: Decoded<NetworkPolicy> | undefined;
-  /** Whether the API server would accept it (no error-level finding, before severity overrides). */
-  readonly valid: boolean;
-}
+export type { AnalyzedPolicy, PolicyDocument } from './model/analyzed';
 
 export interface Analysis {
   readonly diagnostics: readonly Diagnostic[];
@@ -73,6 +69,8 @@ export function analyzeDocuments(text: string, docs: readonly YDocument[], setti
   const yamlRules = RULES.filter((r) => r.scope === 'yaml');
   const policyRules = RULES.filter((r) => r.scope === 'policy');
   for (const yaml of docs) {
+    // Pods, workloads and Namespaces kubectl would refuse (NP103 on `namespace: yes`).
+    if (!yaml.problems.some((p) => p.kind === 'syntax')) for (const finding of inventoryFindings(yaml)) raw.push({ rule: yaml11ImplicitType, finding });
     const objects = findPolicies(yaml);
     if (objects.length === 0) {
       // A document cut short by the limits (alias bomb) may hide its kind; look at the text.
@@ -95,7 +93,9 @@ export function analyzeDocuments(text: string, docs: readonly YDocument[], setti
       const found: { rule: Rule; finding: Finding }[] = [];
       for (const r of policyRules) runRule(r, doc, text, found);
       const unreadable = yaml.problems.some((p) => p.kind === 'syntax');
-      const decodeFailed = found.some((f) => f.rule.meta.code.startsWith('NP1'));
+      // A top-level `status` is rejected too (NP101), but the rest of the object reads as
+      // written: say everything the API server will say once it is deleted, in one round.
+      const decodeFailed = found.some((f) => f.rule.meta.code.startsWith('NP1') && !(f.rule.meta.code === 'NP101' && f.finding.path !== undefined && isStatusField({ path: f.finding.path })));
       const kept = unreadable
         ? found.filter((f) => !/^NP[12]/.test(f.rule.meta.code))
         : decodeFailed ? found.filter((f) => !f.rule.meta.code.startsWith('NP2')) : found;
@@ -130,6 +130,7 @@ function finish(raw: { rule: Rule; finding: Finding }[], settings: Settings, tex
       span: finding.span,
       path: finding.path,
       fix: finding.fix,
+      ...(finding.moreFixes?.length ? { moreFixes: finding.moreFixes } : {}),
     });
   }
   out.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.code.localeCompare(b.code));

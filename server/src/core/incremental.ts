@@ -63,8 +63,13 @@ function shiftDiagnostic(d: Diagnostic, by: number): Diagnostic {
   return {
     ...d,
     span: { start: d.span.start + by, end: d.span.end + by },
-    fix: d.fix && { title: d.fix.title, edits: d.fix.edits.map((e) => ({ span: { start: e.span.start + by, end: e.span.end + by }, newText: e.newText })) },
+    fix: d.fix && shiftFix(d.fix, by),
+    ...(d.moreFixes ? { moreFixes: d.moreFixes.map((f) => shiftFix(f, by)) } : {}),
   };
+}
+
+function shiftFix(fix: NonNullable<Diagnostic['fix']>, by: number): NonNullable<Diagnostic['fix']> {
+  return { title: fix.title, edits: fix.edits.map((e) => ({ span: { start: e.span.start + by, end: e.span.end + by }, newText: e.newText })) };
 }
 
 function shiftPod(p: PodInfo, by: number): PodInfo {

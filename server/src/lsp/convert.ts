@@ -17,12 +17,14 @@ export function toRange(doc: TextDocument, s: Span): Range {
 /** What a published diagnostic carries in `data` so code actions need not re-analyse. */
 export interface DiagnosticData {
   readonly fix?: { readonly title: string; readonly edits: readonly { readonly range: Range; readonly newText: string }[] };
+  /** Other fixes for the same diagnostic, offered after `fix`. */
+  readonly more?: readonly NonNullable<DiagnosticData['fix']>[];
   /** The document version the fix's ranges belong to. */
   readonly version?: number;
 }
 
 export function toLspDiagnostic(doc: TextDocument, d: Diagnostic, docsUrl: (code: string, slug: string) => string): LspDiagnostic {
-  const data: DiagnosticData = d.fix ? { fix: toLspFix(doc, d.fix), version: doc.version } : {};
+  const data: DiagnosticData = d.fix ? { fix: toLspFix(doc, d.fix), ...(d.moreFixes?.length ? { more: d.moreFixes.map((f) => toLspFix(doc, f)) } : {}), version: doc.version } : {};
   return {
     range: toRange(doc, d.span),
     severity: SEVERITY[d.severity],
@@ -70,6 +72,9 @@ export function quickFixes(uri: string, diagnostics: readonly LspDiagnostic[], p
       isPreferred: true,
       edit: { changes: { [uri]: fix.edits.map((e) => TextEdit.replace(e.range, e.newText)) } },
     });
+    for (const more of data.more ?? []) {
+      out.push({ title: more.title, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: { changes: { [uri]: more.edits.map((e) => TextEdit.replace(e.range, e.newText)) } } });
+    }
   }
   return out;
 }

@@ -3,7 +3,8 @@
  * what traffic the whole workspace's policies allow for the pods it selects. Everything is
  * rendered from the engine's data (compile/evaluate), never re-derived here.
  */
-import type { AnalyzedPolicy } from '../analyze';
+import { isKubeDnsPeer, showsKubeSystem } from '../semantics/kubeDns';
+import type { AnalyzedPolicy } from '../model/analyzed';
 import type { Span } from '../text';
 import type { PodInfo } from '../model/inventory';
 import { addressCount, formatCidr, parseCidr } from '../semantics/cidr';
@@ -51,6 +52,11 @@ function describePeer(world: World, p: CompiledPolicy, peer: CompiledPeer): stri
   else if (isEmptySelector(peer.namespaceSelector)) who = sel ? t('pods with {0} in every namespace', sel) : t('all pods in every namespace');
   else who = sel ? t('pods with {0} in namespaces with {1}', sel, code(formatSelector(peer.namespaceSelector))) : t('all pods in namespaces with {0}', code(formatSelector(peer.namespaceSelector)));
   const matched = world.pods.filter((pod) => peerMatches(world, p, peer, { kind: 'pod', pod }));
+  if (matched.length === 0 && isKubeDnsPeer(peer)) {
+    return showsKubeSystem(world.pods)
+      ? t('{0} — the cluster DNS (kube-dns); the workspace has Pods or workloads of kube-system, but none labelled k8s-app=kube-dns, so it cannot show them', who)
+      : t('{0} — the cluster DNS (kube-dns); the workspace does not show kube-system (no Pod or workload manifests there), so it cannot list these pods', who);
+  }
   return t('{0} — in the workspace: {1}', who, list(matched.map(podName)));
 }
 

@@ -1,5 +1,5 @@
 /** Finds what is under the cursor: which policy object, and the deepest field path there. */
-import type { AnalyzedPolicy } from '../analyze';
+import type { AnalyzedPolicy } from '../model/analyzed';
 import type { Span } from '../text';
 
 export interface Located {

@@ -2,12 +2,18 @@
  * The workspace's inventory: Namespaces (with their labels, plus kubernetes.io/metadata.name that
  * the API server always sets), Pods, and workloads read as the pods they create (Deployment,
  * StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob: their pod template's
- * labels and container ports). `kind: List` items count too. Pod IPs come from status.podIP /
- * status.podIPs when present (as in `kubectl get pods -o yaml`).
+ * labels and container ports). Items of `kind: List` and of typed lists (`PodList`,
+ * `DeploymentList`, …) count too. Pod IPs come from status.podIP / status.podIPs when present
+ * (as in `kubectl get pods -o yaml`). An object kubectl would refuse because YAML read one of
+ * its string fields as a boolean or number (`namespace: yes`) is left out: it is never applied.
  */
 import type { Span } from '../text';
-import { getEntry } from '../syntax/tree';
-import type { YDocument, YNode } from '../syntax/tree';
+import { getEntry, scalarString } from '../syntax/tree';
+import type { YDocument, YMap, YNode, YScalar } from '../syntax/tree';
+import { tPair } from '../l10n';
+import type { Localized } from '../l10n';
+import { listKind } from './classify';
+import type { ListItemDefaults } from './classify';
 import { parseIPSloppy } from '../semantics/cidr';
 import { asArray, asLabels, asObject, asString, Plain, toPlain } from './plain';
 
@@ -91,25 +97,104 @@ function podIPs(status: { [k: string]: Plain } | undefined): number[][] {
   return out;
 }
 
-const INVENTORY_KINDS = new Set(['List', 'Namespace', 'Pod', ...Object.keys(WORKLOADS)]);
+const INVENTORY_KINDS = new Set(['Namespace', 'Pod', ...Object.keys(WORKLOADS)]);
 
-function fromObject(node: YNode, file: string, pods: PodInfo[], namespaces: NamespaceInfo[]): void {
-  if (node.kind !== 'map') return;
-  const kindNode = getEntry(node, 'kind')?.value;
-  if (kindNode?.kind !== 'scalar' || kindNode.value.type !== 'string' || !INVENTORY_KINDS.has(kindNode.value.value)) return;
-  const obj = asObject(toPlain(node));
-  if (!obj) return;
-  const kind = asString(obj.kind);
-  const meta = asObject(obj.metadata);
-  const name = asString(meta?.name) ?? '';
-  const source: SourceRef = { file, span: node.span };
-  if (kind === 'List') {
-    const items = node.entries.find((e) => e.key === 'items')?.value;
-    if (items?.kind === 'seq') for (const item of items.items) fromObject(item, file, pods, namespaces);
+/** Where a workload keeps its pod template (CronJob: inside its jobTemplate). */
+const TEMPLATE_PATH: Record<string, readonly string[]> = {
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+};
+
+/**
+ * A string field of an inventory object that YAML read as something else (`namespace: yes`,
+ * `name: 1.10`, a label `app: on`): kubectl (and the API server) refuse the whole object.
+ */
+export interface InventoryTypeError {
+  /** The object's kind (Pod, Deployment, Namespace, …). */
+  readonly kind: string;
+  /** The field path kubectl names (metadata.namespace, spec.template.metadata.labels). */
+  readonly path: string;
+  readonly span: Span;
+  /** The value as written, and what YAML made of it. */
+  readonly text: string;
+  readonly resolvedAs: 'bool' | 'int' | 'float';
+  /** Whether it was written plain (a quote fixes it) rather than as a flow collection or tag. */
+  readonly plain: boolean;
+  /** Go's decoder message, in kubectl's English and the current locale. */
+  readonly detail: Localized;
+}
+
+function nonString(node: YNode | undefined): node is YScalar & { value: { type: 'bool' | 'int' | 'float' } } {
+  return node?.kind === 'scalar' && (node.value.type === 'bool' || node.value.type === 'int' || node.value.type === 'float');
+}
+
+function metadataTypeErrors(kind: string, meta: YNode | undefined, prefix: string, own: boolean, out: InventoryTypeError[]): void {
+  if (meta?.kind !== 'map') return;
+  const push = (path: string, node: YScalar & { value: { type: 'bool' | 'int' | 'float' } }): void => {
+    const got = node.value.type === 'bool' ? 'bool' : 'number';
+    out.push({
+      kind,
+      path,
+      span: node.span,
+      text: node.text,
+      resolvedAs: node.value.type,
+      plain: node.style === 'plain',
+      detail: tPair('json: cannot unmarshal {0} into {1}', got, tPair('Go struct field {0} of type {1}', `ObjectMeta.${path}`, 'string')),
+    });
+  };
+  for (const e of meta.entries) {
+    if (own && (e.key === 'name' || e.key === 'namespace' || e.key === 'generateName') && nonString(e.value)) push(`${prefix}.${e.key}`, e.value);
+    if (e.key === 'labels' && e.value?.kind === 'map') {
+      for (const l of e.value.entries) if (nonString(l.value)) push(`${prefix}.labels`, l.value);
+    }
+  }
+}
+
+/** The type errors that make kubectl refuse an inventory object (its metadata and its pod template's). */
+export function inventoryTypeErrors(node: YNode, kind: string): InventoryTypeError[] {
+  const out: InventoryTypeError[] = [];
+  if (node.kind !== 'map') return out;
+  metadataTypeErrors(kind, getEntry(node, 'metadata')?.value, 'metadata', true, out);
+  if (WORKLOADS[kind]) {
+    const path = TEMPLATE_PATH[kind] ?? ['spec', 'template'];
+    let tpl: YNode | undefined = node;
+    for (const k of path) tpl = getEntry(tpl, k)?.value;
+    metadataTypeErrors(kind, getEntry(tpl, 'metadata')?.value, `${path.join('.')}.metadata`, false, out);
+  }
+  return out;
+}
+
+/**
+ * Every Namespace, Pod and workload object of a document with its kind: the document itself, or
+ * the items of a `List` or of a typed list (`PodList`, `DeploymentList`, …; an item naming
+ * neither kind nor apiVersion is of the list's item kind, as apimachinery decodes it).
+ */
+export function inventoryObjects(root: YNode | undefined, visit: (node: YMap, kind: string) => void, defaults?: ListItemDefaults, depth = 0): void {
+  if (root?.kind !== 'map' || depth > 8) return;
+  const kindEntry = getEntry(root, 'kind');
+  const kindNode = kindEntry?.value;
+  let kind = kindNode?.kind === 'scalar' && kindNode.value.type === 'string' ? kindNode.value.value : undefined;
+  if (!kindEntry && !getEntry(root, 'apiVersion') && defaults?.kind) kind = defaults.kind;
+  if (kind === undefined) return;
+  const list = listKind(kind, scalarString(getEntry(root, 'apiVersion')?.value));
+  if (list) {
+    const items = getEntry(root, 'items')?.value;
+    if (items?.kind === 'seq') for (const item of items.items) inventoryObjects(item, visit, list, depth + 1);
     return;
   }
-  if (kind === 'Namespace' && name) {
-    namespaces.push({ name, labels: { ...asLabels(meta?.labels), 'kubernetes.io/metadata.name': name }, source });
+  if (INVENTORY_KINDS.has(kind)) visit(root, kind);
+}
+
+function fromObject(node: YMap, kind: string, file: string, pods: PodInfo[], namespaces: NamespaceInfo[]): void {
+  // kubectl refuses the object (NP103 in analyze.ts says so): it never reaches the cluster.
+  if (inventoryTypeErrors(node, kind).length > 0) return;
+  const obj = asObject(toPlain(node));
+  if (!obj) return;
+  const meta = asObject(obj.metadata);
+  if (obj.metadata !== undefined && obj.metadata !== null && !meta) return; // `metadata: 5`: not an object kubectl can read
+  const name = asString(meta?.name) ?? '';
+  const source: SourceRef = { file, span: node.span };
+  if (kind === 'Namespace') {
+    if (name) namespaces.push({ name, labels: { ...asLabels(meta?.labels), 'kubernetes.io/metadata.name': name }, source });
     return;
   }
   const ns = asString(meta?.namespace);
@@ -126,7 +211,7 @@ function fromObject(node: YNode, file: string, pods: PodInfo[], namespaces: Name
     });
     return;
   }
-  const tpl = kind && WORKLOADS[kind] ? asObject(WORKLOADS[kind](asObject(obj.spec) ?? {})) : undefined;
+  const tpl = WORKLOADS[kind] ? asObject(WORKLOADS[kind](asObject(obj.spec) ?? {})) : undefined;
   if (!tpl) return;
   pods.push({
     namespace: ns || 'default',
@@ -144,7 +229,7 @@ function fromObject(node: YNode, file: string, pods: PodInfo[], namespaces: Name
 export function extractInventory(docs: readonly YDocument[], file: string): Inventory {
   const pods: PodInfo[] = [];
   const namespaces: NamespaceInfo[] = [];
-  for (const d of docs) if (d.root && !d.truncated) fromObject(d.root, file, pods, namespaces);
+  for (const d of docs) if (d.root && !d.truncated) inventoryObjects(d.root, (node, kind) => fromObject(node, kind, file, pods, namespaces));
   return { pods, namespaces };
 }
 

@@ -32,6 +32,7 @@ import { peersLookLikeAnd } from './peers-look-like-and';
 import { strayPortsRule } from './stray-ports-rule';
 import { cidrHostBits } from './cidr-host-bits';
 import { protocolDefaultsTcpOnUdpPort } from './protocol-defaults-tcp-on-udp-port';
+import { egressOnlyIsolatesIngress } from './egress-only-isolates-ingress';
 import { selectorMatchesNothing } from './selector-matches-nothing';
 import { namedPortUndefined } from './named-port-undefined';
 import { redundantPolicy } from './redundant-policy';
@@ -68,6 +69,7 @@ export const RULES: readonly Rule[] = [
   strayPortsRule,
   cidrHostBits,
   protocolDefaultsTcpOnUdpPort,
+  egressOnlyIsolatesIngress,
   // Workspace rules (NP4xx): run by workspaceRules.ts against every file's World.
   selectorMatchesNothing,
   namedPortUndefined,

@@ -1,14 +1,15 @@
 /**
  * NP300 missing-namespace: without metadata.namespace the policy lands in whatever namespace
  * kubectl's current context points at, and selects pods there. The API server accepts it (it
- * fills the namespace from the request), so this is a warning, not an error.
+ * fills the namespace from the request), and most published examples (every default-deny of the
+ * Kubernetes docs) leave it out, so this is information, not a warning.
  */
 import type { Rule } from './rule';
 import { spanAt } from './util';
 import { t } from '../l10n';
 
 export const missingNamespace: Rule = {
-  meta: { code: 'NP300', slug: 'missing-namespace', severity: 'warning', title: 'metadata.namespace not set', fixable: false, source: 'cyclonus CheckSourceMissingNamespace; kubectl fills the namespace from the context' },
+  meta: { code: 'NP300', slug: 'missing-namespace', severity: 'info', title: 'metadata.namespace not set', fixable: false, source: 'cyclonus CheckSourceMissingNamespace; kubectl fills the namespace from the context' },
   scope: 'policy',
   check(ctx) {
     const v = ctx.doc.decoded?.value;

@@ -4,10 +4,7 @@
  * (NP4xx) read one file's policies and inventory against the whole workspace instead.
  */
 import type { Span } from '../text';
-import type { YDocument, YMap } from '../syntax/tree';
-import type { Decoded } from '../model/decode';
-import type { NetworkPolicy } from '../model/types';
-import type { AnalyzedPolicy } from '../analyze';
+import type { AnalyzedPolicy, PolicyDocument } from '../model/analyzed';
 import type { CompiledPolicy } from '../semantics/compile';
 import type { World } from '../semantics/evaluate';
 import type { Inventory, PodInfo } from '../model/inventory';
@@ -44,21 +41,13 @@ export interface Finding {
   /** The Kubernetes field path the API server reports, where there is one. */
   readonly path?: string;
   readonly fix?: Fix;
+  /** Other fixes for the same finding, offered after `fix` (the preferred one). */
+  readonly moreFixes?: readonly Fix[];
   /** This finding's severity when it differs from the rule's (NP401 is info without workloads). */
   readonly severity?: Severity;
 }
 
-/** A document the rules look at: a NetworkPolicy object (maybe from a List), or a bad-version one. */
-export interface PolicyDocument {
-  readonly yaml: YDocument;
-  /** The object's own map (the document root, or an item of a List). */
-  readonly node: YMap;
-  /** The span of `kind:`'s value, a good anchor for document-wide findings. */
-  readonly anchor: Span;
-  readonly apiVersion: string | undefined;
-  /** Decoded model; undefined when the apiVersion is not one we can decode. */
-  readonly decoded: Decoded<NetworkPolicy> | undefined;
-}
+export type { PolicyDocument } from '../model/analyzed';
 
 export interface RuleContext {
   readonly doc: PolicyDocument;

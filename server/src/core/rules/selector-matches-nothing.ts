@@ -4,7 +4,9 @@
  * selects, or allows, nothing. Pods come from Pod and workload manifests; namespaceSelectors are
  * checked only when the workspace has Namespace manifests (only they carry labels). A warning
  * where the workspace has pods of the namespace concerned; a hint when it has no pods at all (a policy-only repository would otherwise be covered in notes);
- * nothing for namespaces it has no pods of (kube-system's pods are rarely in a repository).
+ * nothing for namespaces it has no pods of (kube-system's pods are rarely in a repository), nor
+ * for a peer meant for the cluster DNS (kube-system AND k8s-app=kube-dns) whose pods the workspace
+ * does not show; when only kube-system's labels are unknown, it says so instead of "nothing".
  */
 import type { Rule, WorkspaceRuleContext, FilePolicy } from './rule';
 import type { LabelSelector } from '../model/types';
@@ -12,6 +14,7 @@ import type { PodInfo } from '../model/inventory';
 import { formatSelector, isEmptySelector, matchesSelector } from '../semantics/selector';
 import { namespaceLabels } from '../semantics/evaluate';
 import { fileSpanAt } from './util';
+import { isKubeDnsPeer, KUBE_SYSTEM } from '../semantics/kubeDns';
 import { t } from '../l10n';
 
 /** Namespaces every cluster has, whether or not the workspace names them. */
@@ -56,13 +59,16 @@ export const selectorMatchesNothing: Rule = {
               const sel = peer.namespaceSelector;
               nsList = known.filter((n) => matchesSelector(sel, namespaceLabels(world, n)));
               if (nsList.length === 0) {
-                if (namespaceManifests) {
+                if (namespaceManifests && isKubeDnsPeer(peer) && !world.namespaces.get(KUBE_SYSTEM)?.source) {
+                  // kube-system's labels are not in the workspace: say what the cluster has, not "nothing".
+                  ctx.report({ path: `${path}.namespaceSelector`, span: fileSpanAt(ctx, fp.analyzed, `${path}.namespaceSelector`, 'key'), message: t('namespaceSelector {0} matches no namespace in the workspace, which does not show kube-system (no Namespace manifest for it): in most clusters kube-system has only the label kubernetes.io/metadata.name=kube-system, so select it by that', formatSelector(sel)) });
+                } else if (namespaceManifests) {
                   ctx.report({ path: `${path}.namespaceSelector`, span: fileSpanAt(ctx, fp.analyzed, `${path}.namespaceSelector`, 'key'), message: t('namespaceSelector {0} matches no namespace in the workspace (it has {1}), so this peer allows nothing; check the labels against the Namespace manifests', formatSelector(sel), listNames(known.sort())) });
                 }
                 continue;
               }
             }
-            if (peer.podSelector && !isEmptySelector(peer.podSelector)) checkPods(ctx, fp, peer.podSelector, nsList, `${path}.podSelector`, 'allows');
+            if (peer.podSelector && !isEmptySelector(peer.podSelector)) checkPods(ctx, fp, peer.podSelector, nsList, `${path}.podSelector`, 'allows', isKubeDnsPeer(peer));
           }
         }
       }
@@ -70,9 +76,12 @@ export const selectorMatchesNothing: Rule = {
   },
 };
 
-function checkPods(ctx: WorkspaceRuleContext, fp: FilePolicy, sel: LabelSelector, namespaces: readonly string[], path: string, verb: string): void {
+function checkPods(ctx: WorkspaceRuleContext, fp: FilePolicy, sel: LabelSelector, namespaces: readonly string[], path: string, verb: string, kubeDns = false): void {
   const candidates = namespaces.flatMap((n) => ctx.lookups.podsIn(n));
   if (candidates.some((p) => matchesSelector(sel, p.labels))) return;
+  // The cluster DNS, spelled right: its pods are in the cluster even when the workspace's manifests
+  // of kube-system (if any) do not include them. Nothing to report; the hover says as much.
+  if (kubeDns) return;
   const where = namespaces.length === 1 ? t('namespace {0}', namespaces[0]) : t('namespaces {0}', listNames(namespaces));
   const span = fileSpanAt(ctx, fp.analyzed, path, 'key');
   const consequence = verb === 'selects' ? t('so this policy selects no pod') : t('so this peer allows no pod');

@@ -2,7 +2,7 @@
 import type { Span } from '../text';
 import type { PolicyDocument, RuleContext, WorkspaceRuleContext } from './rule';
 import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from '../model/types';
-import type { AnalyzedPolicy } from '../analyze';
+import type { AnalyzedPolicy } from '../model/analyzed';
 import type { PodInfo } from '../model/inventory';
 import { getEntry, YNode } from '../syntax/tree';
 import { formatSelector, isEmptySelector, matchesSelector } from '../semantics/selector';
@@ -94,13 +94,22 @@ export function quoteEdit(s: Span, value: string): { span: Span; newText: string
 }
 
 /**
+ * Whether an unknown field is the object's top-level `status` (removed from NetworkPolicy in
+ * Kubernetes 1.28; `kubectl get -o yaml` of older clusters writes `status: {}`). It changes
+ * nothing the policy says, so it does not hold back the other findings (see analyze.ts).
+ */
+export function isStatusField(f: { readonly path: string }): boolean {
+  return f.path === 'status';
+}
+
+/**
  * The decoded policy when it decoded cleanly (no NP1xx type errors or unknown fields): lints
  * (NP3xx) read only such policies, since a dropped field (`form:` for `from:`) would make them
  * misread the rule. Undefined otherwise.
  */
 export function cleanPolicy(ctx: { readonly doc: PolicyDocument }): NetworkPolicy | undefined {
   const d = ctx.doc.decoded;
-  return d && d.typeErrors.length === 0 && d.unknownFields.length === 0 ? d.value : undefined;
+  return d && d.typeErrors.length === 0 && d.unknownFields.every(isStatusField) ? d.value : undefined;
 }
 
 /**

@@ -8,7 +8,7 @@
  *   - a policy without metadata.namespace is taken to live in "default".
  * Policies the API server would reject are kept aside as "not applied" with the reason.
  */
-import type { AnalyzedPolicy } from '../analyze';
+import type { AnalyzedPolicy } from '../model/analyzed';
 import type { IPBlock, LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from '../model/types';
 import type { Span } from '../text';
 import { Cidr, parseCidr } from './cidr';
@@ -73,6 +73,11 @@ export interface CompiledPolicy {
 export interface RejectedPolicy {
   readonly ref: PolicyRef;
   readonly reason: string;
+  /**
+   * What it would select were it accepted (when its spec could be decoded): for explanations
+   * only ("selects it but is not applied"), never for a verdict.
+   */
+  readonly intended?: { readonly podSelector: LabelSelector; readonly types: readonly string[] };
 }
 
 export interface CompiledPolicies {
@@ -110,7 +115,10 @@ export function compilePolicy(p: AnalyzedPolicy, file: string): CompiledPolicy |
   const namespace = v.metadata?.namespace || asString(rawMeta?.namespace) || 'default';
   const name = v.metadata?.name ?? v.metadata?.generateName ?? asString(rawMeta?.name) ?? asString(rawMeta?.generateName) ?? '(unnamed)';
   const ref: PolicyRef = { name, namespace, file, span: shift(p.doc.node.span) };
-  if (!p.valid || !p.decoded) return { ref, reason: t('the API server would reject this policy (see its errors), so it is not applied') };
+  if (!p.valid || !p.decoded) {
+    const intended = p.decoded && (!v.spec?.podSelector || typeof v.spec.podSelector === 'object') ? { podSelector: v.spec?.podSelector ?? {}, types: effectivePolicyTypes(v) } : undefined;
+    return { ref, reason: t('the API server would reject this policy (see its errors), so it is not applied'), ...(intended ? { intended } : {}) };
+  }
   const spec = v.spec ?? {};
   const explicit = spec.policyTypes && spec.policyTypes.length > 0 ? spec.policyTypes : undefined;
   const egressRules = spec.egress ?? [];

@@ -11,211 +11,15 @@
  * package might report as an error — it gives up (returns undefined) and the caller parses the
  * text the general way. A differential test (test/core/fast-parse.test.ts) checks that whenever
  * it answers, the answer equals the general path's, on every fixture and on mutated documents.
+ *
+ * Split by concern: fastLines.ts (lines, markers, scanning helpers), fastScalars.ts (scalars and
+ * keys), this file (the block structure: documents, maps, sequences, one-line flow values).
  */
 import { Span, span } from '../text';
-import { keyString, resolvePlain } from './scalar';
-import type { YDocument, YEntry, YMap, YNode, YScalar, YSeq } from './tree';
-
-/** Thrown to abandon the fast path; never escapes this module. */
-class GiveUp {}
-const GIVE_UP = new GiveUp();
-
-function giveUp(): never {
-  throw GIVE_UP;
-}
-
-/** Characters that make the fast path give up wherever they appear (tabs, controls, BOM, odd line breaks). */
-const UNSUPPORTED_CHARS = /[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\u2028\u2029]|\r(?!\n)/;
-/** Characters that cannot start a plain scalar (or start something this reader does not handle). */
-const PLAIN_START_STOP = new Set(['[', ']', '{', '}', ',', '#', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`']);
-const MAX_DEPTH = 200;
-const MAX_KEY_CHARS = 1000;
-
-interface Built<N extends YNode = YNode> {
-  readonly node: N;
-  /** Where the `yaml` package's range[2] for the node would be: past its line's comment and line break. */
-  readonly end: number;
-}
-
-const CH_SPACE = 32;
-const CH_HASH = 35;
-const CH_DASH = 45;
-const CH_COLON = 58;
-
-class Reader {
-  /** Per line: start offset, end of its content (before \r\n or \n), start of the next line. */
-  readonly starts: number[] = [];
-  readonly ends: number[] = [];
-  readonly nexts: number[] = [];
-  /** Per line: columns of leading spaces; -1 for blank and comment-only lines. */
-  readonly indents: number[] = [];
-  /** Per line: the column of a comment-only line's `#`; -1 for other lines. */
-  readonly commentCols: number[] = [];
-
-  constructor(readonly text: string) {
-    let p = 0;
-    const n = text.length;
-    while (p < n) {
-      let e = text.indexOf('\n', p);
-      const next = e < 0 ? n : e + 1;
-      if (e < 0) e = n;
-      const end = e > p && text.charCodeAt(e - 1) === 13 ? e - 1 : e;
-      this.starts.push(p);
-      this.ends.push(end);
-      this.nexts.push(next);
-      let i = p;
-      while (i < end && text.charCodeAt(i) === CH_SPACE) i++;
-      const comment = i < end && text.charCodeAt(i) === CH_HASH;
-      this.indents.push(i === end || comment ? -1 : i - p);
-      this.commentCols.push(comment ? i - p : -1);
-      p = next;
-    }
-  }
-
-  get lineCount(): number {
-    return this.starts.length;
-  }
-
-  /** Whether line `l` is a document marker (`---` alone or followed by a comment), giving up on other markers. */
-  isMarker(l: number): boolean {
-    const t = this.text;
-    const s = this.starts[l];
-    const c = t.charCodeAt(s);
-    if (c === CH_DASH && t.startsWith('---', s)) {
-      const after = s + 3;
-      if (after === this.ends[l]) return true;
-      if (t.charCodeAt(after) !== CH_SPACE) return false;
-      const rest = t.slice(after, this.ends[l]).trimStart();
-      if (rest === '' || rest[0] === '#') return true;
-      giveUp(); // content on the marker line
-    }
-    if (c === 46 /* . */ && t.startsWith('...', s) && (s + 3 === this.ends[l] || t.charCodeAt(s + 3) === CH_SPACE)) giveUp();
-    if (c === 37 /* % */ && this.indents[l] === 0) giveUp(); // a directive
-    return false;
-  }
-
-  /**
-   * Gives up if a comment line between `from` and the next content line is indented at or deeper
-   * than `col` (deeper, for a document's root): after a collection's last item, the yaml package stretches the collection's range over
-   * such comments.
-   */
-  noDeeperComments(from: number, limit: number, col: number, root: boolean): void {
-    // A document's root keeps the comments at its own column out; nested collections take them in.
-    const min = root ? col + 1 : col;
-    for (let l = from; l < limit && this.indents[l] < 0; l++) if (this.commentCols[l] >= min) giveUp();
-  }
-
-  /** The next line at or after `l`, before `limit`, with content (not blank, not a comment). */
-  nextContent(l: number, limit: number): number {
-    while (l < limit && this.indents[l] < 0) l++;
-    return l;
-  }
-}
-
-/** The first `needle` in `t` from `from`, or -1 when there is none before `end` (never searches past `end`). */
-function indexBefore(t: string, needle: string, from: number, end: number): number {
-  const first = needle.charCodeAt(0);
-  const last = end - needle.length;
-  for (let i = from; i <= last; i++) if (t.charCodeAt(i) === first && t.startsWith(needle, i)) return i;
-  return -1;
-}
-
-/** Offset after spaces from `p` up to `end`. */
-function skipSpaces(t: string, p: number, end: number): number {
-  while (p < end && t.charCodeAt(p) === CH_SPACE) p++;
-  return p;
-}
-
-/** Gives up unless only spaces and an optional comment follow `p` on the line ending at `end`. */
-function expectLineEnd(t: string, p: number, end: number): void {
-  const q = skipSpaces(t, p, end);
-  if (q === end) return;
-  if (t.charCodeAt(q) === CH_HASH && q > p) return;
-  giveUp();
-}
-
-function plainScalar(text: string, start: number, end: number): YScalar {
-  lastLeafEmpty = false;
-  return { kind: 'scalar', span: span(start, end), value: resolvePlain(text), text, style: 'plain' };
-}
-
-function quotedScalar(text: string, start: number, end: number): YScalar {
-  lastLeafEmpty = false;
-  return { kind: 'scalar', span: span(start, end), value: { type: 'string', value: text }, text, style: 'quoted' };
-}
-
-/** Set by emptyScalar, cleared by every other leaf: whether the last leaf read was an empty value. */
-let lastLeafEmpty = false;
-
-function emptyScalar(at: number): YScalar {
-  lastLeafEmpty = true;
-  return { kind: 'scalar', span: span(at, at), value: { type: 'null' }, text: '', style: 'plain' };
-}
-
-/**
- * A quoted scalar starting at `p` (which holds the quote) on one line ending at `end`: its node
- * and the offset after the closing quote. Gives up on escapes (double quotes) and on a missing
- * closing quote (a multi-line scalar or an error).
- */
-function readQuoted(t: string, p: number, end: number): { node: YScalar; after: number } {
-  const q = t[p];
-  if (q === '"') {
-    const close = indexBefore(t, '"', p + 1, end);
-    if (close < 0) giveUp();
-    const body = t.slice(p + 1, close);
-    if (body.includes('\\')) giveUp();
-    return { node: quotedScalar(body, p, close + 1), after: close + 1 };
-  }
-  let out = '';
-  let i = p + 1;
-  for (;;) {
-    const close = indexBefore(t, "'", i, end);
-    if (close < 0) giveUp();
-    out += t.slice(i, close);
-    if (t.charCodeAt(close + 1) === 39 && close + 1 < end) {
-      out += "'";
-      i = close + 2;
-      continue;
-    }
-    return { node: quotedScalar(out, p, close + 1), after: close + 1 };
-  }
-}
-
-/** A plain scalar in block context from `p` to the line's end or comment; gives up on anything ambiguous. */
-function readPlainBlock(t: string, p: number, end: number): YScalar {
-  const c = t[p];
-  if (PLAIN_START_STOP.has(c)) giveUp();
-  if ((c === '-' || c === '?' || c === ':') && (p + 1 === end || t.charCodeAt(p + 1) === CH_SPACE)) giveUp();
-  let e = end;
-  const hash = indexBefore(t, ' #', p, end);
-  if (hash >= 0) e = hash;
-  while (e > p && t.charCodeAt(e - 1) === CH_SPACE) e--;
-  const body = t.slice(p, e);
-  // `a: b` inside a value (a nested compact map: an error) or a trailing `:` (a key).
-  if (body.includes(': ') || body.endsWith(':')) giveUp();
-  return plainScalar(body, p, e);
-}
-
-/**
- * Where a key ends on the segment `[p, end)`: the offset of its `:` (followed by a space or the
- * line's end), or -1 when the segment is not a key.
- */
-function findKeyColon(t: string, p: number, end: number): number {
-  const c = t[p];
-  if (c === '"' || c === "'") {
-    const { after } = readQuoted(t, p, end);
-    if (after < end && t.charCodeAt(after) === CH_COLON && (after + 1 === end || t.charCodeAt(after + 1) === CH_SPACE)) return after;
-    const rest = skipSpaces(t, after, end);
-    if (rest < end && t.charCodeAt(rest) === CH_COLON) giveUp(); // `"k" : v`
-    return -1;
-  }
-  for (let i = p; i < end; i++) {
-    const ch = t.charCodeAt(i);
-    if (ch === CH_COLON && (i + 1 === end || t.charCodeAt(i + 1) === CH_SPACE)) return i;
-    if (ch === CH_HASH && i > p && t.charCodeAt(i - 1) === CH_SPACE) return -1;
-  }
-  return -1;
-}
+import { keyString } from './scalar';
+import type { YDocument, YEntry, YMap, YNode, YScalar, YSeq } from './nodes';
+import { Built, CH_COLON, CH_DASH, CH_HASH, CH_SPACE, GIVE_UP, MAX_DEPTH, MAX_KEY_CHARS, PLAIN_START_STOP, Reader, UNSUPPORTED_CHARS, expectLineEnd, giveUp, skipSpaces } from './fastLines';
+import { emptyScalar, findKeyColon, leaf, plainScalar, readPlainBlock, readQuoted } from './fastScalars';
 
 class FastParser {
   private readonly r: Reader;
@@ -260,7 +64,7 @@ class FastParser {
       const root = this.block(r.indents[l], r.starts[l] + r.indents[l], 0, -1);
       if (r.nextContent(this.line, stop) < stop) giveUp(); // content left over: odd indentation
       // A document ending in an empty value: the yaml package's document range ends differently there.
-      if (lastLeafEmpty || root.node.kind === 'scalar') giveUp();
+      if (leaf.lastEmpty || root.node.kind === 'scalar') giveUp();
       docs.push({ span: span(start, docEnd), root: root.node, problems: [], truncated: false });
     }
     if (!docs.length) giveUp();
@@ -296,7 +100,7 @@ class FastParser {
       r.noDeeperComments(this.line, this.limit, col, depth === 0);
       // A collection ending in an empty value: the yaml package's ranges around it follow
       // rules this reader does not mirror.
-      if (lastLeafEmpty) giveUp();
+      if (leaf.lastEmpty) giveUp();
       return -1;
     }
     if (r.indents[l] > col) giveUp();
@@ -417,7 +221,7 @@ class FastParser {
       // check that such a line is theirs.
       if (!(t.charCodeAt(p) === CH_DASH && (p + 1 === r.ends[l] || t.charCodeAt(p + 1) === CH_SPACE))) {
         r.noDeeperComments(before, l, col, false);
-        if (lastLeafEmpty) giveUp();
+        if (leaf.lastEmpty) giveUp();
         break;
       }
     }
@@ -438,7 +242,7 @@ class FastParser {
       const close = skipSpaces(t, v + 1, end);
       if (t[close] !== '}') giveUp();
       expectLineEnd(t, close + 1, end);
-      lastLeafEmpty = false;
+      leaf.lastEmpty = false;
       return { node: { kind: 'map', span: span(v, close + 1), entries: [], flow: true }, end: next };
     }
     if (c === '[') {
@@ -479,7 +283,7 @@ class FastParser {
         }
       }
       expectLineEnd(t, i + 1, end);
-      lastLeafEmpty = false;
+      leaf.lastEmpty = false;
       return { node: { kind: 'seq', span: span(v, i + 1), items, flow: true }, end: next };
     }
     const node = readPlainBlock(t, v, end);
@@ -493,7 +297,7 @@ class FastParser {
  */
 export function fastParseStream(text: string): YDocument[] | undefined {
   if (text.length === 0 || UNSUPPORTED_CHARS.test(text)) return undefined;
-  lastLeafEmpty = false;
+  leaf.lastEmpty = false;
   try {
     return new FastParser(text).parse();
   } catch (e) {

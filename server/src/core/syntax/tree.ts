@@ -8,57 +8,11 @@ import { Composer, Parser, isAlias, isMap, isScalar, isSeq, isPair, Scalar, YAML
 import type { Document, Node as YamlNode } from 'yaml';
 import { Span, span } from '../text';
 import { ScalarValue, keyString, resolvePlain, resolveTagged } from './scalar';
+import type { YDocument, YEntry, YMap, YNode, YScalar, YamlProblem } from './nodes';
 import { fastParseStream } from './fast';
 
-export interface YScalar {
-  readonly kind: 'scalar';
-  readonly span: Span;
-  readonly value: ScalarValue;
-  /** The scalar as written, without quotes. */
-  readonly text: string;
-  readonly style: 'plain' | 'quoted' | 'block';
-}
-
-export interface YEntry {
-  /** The key as Kubernetes sees it (non-string keys become strings: `yes` -> "true"). */
-  readonly key: string;
-  readonly keyNode: YScalar | undefined;
-  readonly keySpan: Span;
-  /** Undefined when the key has no value (`key:`), which YAML reads as null. */
-  readonly value: YNode | undefined;
-}
-
-export interface YMap {
-  readonly kind: 'map';
-  readonly span: Span;
-  readonly entries: readonly YEntry[];
-  /** Whether the map is written in flow style ({a: b}). */
-  readonly flow: boolean;
-}
-
-export interface YSeq {
-  readonly kind: 'seq';
-  readonly span: Span;
-  readonly items: readonly YNode[];
-  readonly flow: boolean;
-}
-
-export type YNode = YScalar | YMap | YSeq;
-
-export interface YamlProblem {
-  readonly kind: 'syntax' | 'duplicate-key' | 'too-complex';
-  readonly message: string;
-  readonly span: Span;
-}
-
-export interface YDocument {
-  /** The document's span in the stream, from its first to its last character. */
-  readonly span: Span;
-  readonly root: YNode | undefined;
-  readonly problems: readonly YamlProblem[];
-  /** Set when limits stopped the conversion: root holds only what was read before. */
-  readonly truncated?: boolean;
-}
+export type { YScalar, YEntry, YMap, YSeq, YNode, YamlProblem, YDocument } from './nodes';
+export { getEntry, scalarString } from './nodes';
 
 export interface ParseLimits {
   /** Nodes that alias expansions in one document may add (billion-laughs guard). */
@@ -226,16 +180,4 @@ export function parseYamlStreamGeneral(text: string, limits: ParseLimits = DEFAU
     out.push({ span: span(0, text.length), root: undefined, problems: [{ kind: 'too-complex', message: `the YAML could not be parsed: ${(err as Error).message}`, span: span(0, Math.min(text.length, 1)) }], truncated: true });
   }
   return out;
-}
-
-/** The value of `key` in a map node, if present. */
-export function getEntry(node: YNode | undefined, key: string): YEntry | undefined {
-  if (!node || node.kind !== 'map') return undefined;
-  for (let i = node.entries.length - 1; i >= 0; i--) if (node.entries[i].key === key) return node.entries[i];
-  return undefined;
-}
-
-/** A scalar's string value when it is a string (quoted or plain). */
-export function scalarString(node: YNode | undefined): string | undefined {
-  return node?.kind === 'scalar' && node.value.type === 'string' ? node.value.value : undefined;
 }
