@@ -1,44 +1,32 @@
 /**
- * One pod's reachability against every other pod of the world, for the hover: which ports each
- * other pod may open to it, and which ports of each other pod it may open. The answers are the
- * ones `evaluate` gives pair by pair (a test checks that on random worlds), computed without a
- * verdict object per pair:
+ * One pod's connections with every other pod of the world, for the hover: the ports each other
+ * pod may open to it, and the ports of each other pod it may open, over every port (connection
+ * sets, `connset.ts`). The answers are `connectionsBetween`'s pair by pair (a property test checks
+ * that on random worlds, and `connectionsBetween` is checked against `evaluate`), computed without
+ * a pair object:
  *
- *   - the hovered pod's own rules are matched against every pod once (a mask per peer),
+ *   - the hovered pod's own rules are matched against every pod once (a mask per peer, kept per world),
  *   - every other rule in the world is matched against the hovered pod once (a boolean per peer),
- *   - then each other pod costs a few lookups in the policies selecting it.
- *
- * Ports are asked per destination as the hover asks them: the destination's container ports,
- * else the numeric ports the world's ingress rules name, else 80/TCP (at most 8).
+ *   - then each other pod costs a few lookups and set unions in the policies selecting it.
  */
 import type { PodInfo } from '../model/inventory';
 import type { CompiledPeer, CompiledPolicy, CompiledRule } from './compile';
-import { Endpoint, peerMatches, policiesSelecting, portEntryMatches, World } from './evaluate';
+import { Endpoint, peerMatches, policiesSelecting, World } from './evaluate';
+import { ALL_CONNECTIONS, ConnSet, connIsEmpty, intersectConn, NO_CONNECTIONS, rulePortSet, unionConn } from './connset';
 
-export interface PortRef {
-  readonly port: number;
-  readonly protocol: string;
-}
-
-export interface PairReach {
+export interface PairSets {
   readonly other: PodInfo;
-  /** Ports of the hovered pod that `other` may open (`other` → pod). */
-  readonly inPorts: readonly PortRef[];
-  /** Ports of `other` the hovered pod may open (pod → `other`). */
-  readonly outPorts: readonly PortRef[];
+  /** What `other` may open to the hovered pod (`other` → pod). */
+  readonly inSet: ConnSet;
+  /** What the hovered pod may open to `other` (pod → `other`). */
+  readonly outSet: ConnSet;
 }
 
-const MAX_PORTS = 8;
-
-/** What every call on one world shares: endpoints, pod positions, each pod's candidate ports. */
+/** What every call on one world shares: endpoints, pod positions, peer masks. */
 interface WorldCache {
   readonly endpoints: readonly Endpoint[];
-  readonly index: ReadonlyMap<PodInfo, number>;
-  readonly ports: Map<PodInfo, PortRef[]>;
   /** Per peer of a policy: which pods of the world it matches. */
   readonly peerMasks: Map<CompiledPeer, Uint8Array>;
-  /** The numeric ports the world's ingress rules name (the fallback for a pod without ports). */
-  fallback?: PortRef[];
 }
 
 const CACHES = new WeakMap<World, WorldCache>();
@@ -46,45 +34,22 @@ const CACHES = new WeakMap<World, WorldCache>();
 function cacheOf(world: World): WorldCache {
   let c = CACHES.get(world);
   if (!c) {
-    const index = new Map<PodInfo, number>();
-    world.pods.forEach((p, i) => index.set(p, i));
-    c = { endpoints: world.pods.map((p) => ({ kind: 'pod', pod: p })), index, ports: new Map(), peerMasks: new Map() };
+    c = { endpoints: world.pods.map((p) => ({ kind: 'pod', pod: p })), peerMasks: new Map() };
     CACHES.set(world, c);
   }
   return c;
 }
 
-/** Ports worth asking about for a destination: its container ports, else the ports the rules name, else 80/TCP. */
-export function candidatePorts(world: World, dest: PodInfo): PortRef[] {
-  const cache = cacheOf(world);
-  const known = cache.ports.get(dest);
-  if (known) return known;
-  const out = new Map<string, PortRef>();
-  for (const cp of dest.ports) out.set(`${cp.port}/${cp.protocol}`, { port: cp.port, protocol: cp.protocol });
-  if (out.size === 0) {
-    if (!cache.fallback) {
-      const named = new Map<string, PortRef>();
-      for (const pol of world.policies) for (const r of pol.ingress) for (const pt of r.ports ?? []) if (typeof pt.port === 'number') named.set(`${pt.port}/${pt.protocol}`, { port: pt.port, protocol: pt.protocol });
-      cache.fallback = [...named.values()];
-    }
-    for (const p of cache.fallback) out.set(`${p.port}/${p.protocol}`, p);
-  }
-  if (out.size === 0) out.set('80/TCP', { port: 80, protocol: 'TCP' });
-  const list = [...out.values()].slice(0, MAX_PORTS);
-  cache.ports.set(dest, list);
-  return list;
-}
-
-function rulePortOk(rule: CompiledRule, p: PortRef, dest: Endpoint): boolean {
-  return !rule.ports || rule.ports.some((e) => portEntryMatches(e, p.port, p.protocol, dest));
+function hasNamedPort(rule: CompiledRule): boolean {
+  return !!rule.ports?.some((e) => typeof e.port === 'string');
 }
 
 /**
- * For every pod of the world other than `pod`: the ports each way, exactly as
- * `evaluate(world, {from, to, port, protocol}).allowed` would answer them. `outOnly`: only the
- * ports from `pod` to the others (inPorts are left empty).
+ * For every pod of the world other than `pod`, in the world's order: the connection sets each
+ * way, equal to `connectionsBetween(world, other, pod)` and `connectionsBetween(world, pod, other)`.
+ * `outOnly`: only pod → other (inSet is left empty).
  */
-export function reachabilityOf(world: World, pod: PodInfo, opts: { readonly outOnly?: boolean } = {}): PairReach[] {
+export function connectionsOf(world: World, pod: PodInfo, opts: { readonly outOnly?: boolean } = {}): PairSets[] {
   const self: Endpoint = { kind: 'pod', pod };
   const cache = cacheOf(world);
   const { endpoints } = cache;
@@ -118,66 +83,84 @@ export function reachabilityOf(world: World, pod: PodInfo, opts: { readonly outO
     }
     return m;
   };
-  const ownIngress = policiesSelecting(world, pod, 'ingress').flatMap((p) => p.ingress.map((rule) => ({ rule, mask: ruleMask(p, rule) })));
-  const ownEgress = policiesSelecting(world, pod, 'egress').flatMap((p) => p.egress.map((rule) => ({ rule, mask: ruleMask(p, rule) })));
-  const ingressIsolated = policiesSelecting(world, pod, 'ingress').length > 0;
-  const egressIsolated = policiesSelecting(world, pod, 'egress').length > 0;
+  const ingressPolicies = policiesSelecting(world, pod, 'ingress');
+  const egressPolicies = policiesSelecting(world, pod, 'egress');
+  // The pod's ingress rules: the destination is the pod itself, so each rule's ports are fixed.
+  const ownIngress = ingressPolicies.flatMap((p) => p.ingress.map((rule) => ({ mask: ruleMask(p, rule), set: rulePortSet(rule, self) })));
+  // The pod's egress rules: named ports resolve on each destination.
+  const ownEgress = egressPolicies.flatMap((p) => p.egress.map((rule) => ({ rule, mask: ruleMask(p, rule), fixed: hasNamedPort(rule) ? undefined : rulePortSet(rule, self) })));
 
-  const selfPorts = candidatePorts(world, pod);
-  // Whether a policy's egress rules let a pod reach the hovered pod, per port of it (each policy once).
-  const egressToSelf = new Map<CompiledPolicy, boolean[]>();
-  const egressAllowsSelf = (pol: CompiledPolicy, i: number): boolean => {
+  // Another pod's egress policy towards the hovered pod: the union of its rules that match the pod (each policy once).
+  const egressToSelf = new Map<CompiledPolicy, ConnSet>();
+  const egressSetToSelf = (pol: CompiledPolicy): ConnSet => {
     let v = egressToSelf.get(pol);
-    if (!v) egressToSelf.set(pol, (v = selfPorts.map((p) => pol.egress.some((r) => rulePortOk(r, p, self) && ruleHitsSelf(pol, r)))));
-    return v[i];
-  };
-  // Per port of the hovered pod: the masks of its ingress rules that allow that port (undefined: every peer).
-  const ingressMasksByPort = selfPorts.map((p) => ownIngress.filter(({ rule }) => rulePortOk(rule, p, self)).map(({ mask }) => mask));
-  // A rule without named ports allows a port whatever the destination: decide once per port.
-  const numericOk = new Map<CompiledRule, Map<string, boolean>>();
-  const egressRulePortOk = (rule: CompiledRule, p: PortRef, dest: Endpoint): boolean => {
-    if (!rule.ports) return true;
-    if (rule.ports.some((e) => typeof e.port === 'string')) return rulePortOk(rule, p, dest);
-    let m = numericOk.get(rule);
-    if (!m) numericOk.set(rule, (m = new Map()));
-    const key = `${p.port}/${p.protocol}`;
-    let v = m.get(key);
-    if (v === undefined) m.set(key, (v = rulePortOk(rule, p, dest)));
+    if (!v) {
+      v = NO_CONNECTIONS;
+      for (const r of pol.egress) if (ruleHitsSelf(pol, r)) v = unionConn(v, rulePortSet(r, self));
+      egressToSelf.set(pol, v);
+    }
     return v;
   };
-  const none: readonly PortRef[] = [];
-  const out: PairReach[] = [];
+  // Another pod's ingress policy towards the hovered pod as a source: its rules that match the pod,
+  // and their union when no rule names a port (otherwise it depends on the destination pod).
+  const ingressFromSelf = new Map<CompiledPolicy, { rules: CompiledRule[]; fixed?: ConnSet }>();
+  const ingressRulesFromSelf = (pol: CompiledPolicy) => {
+    let v = ingressFromSelf.get(pol);
+    if (!v) {
+      const rules = pol.ingress.filter((r) => ruleHitsSelf(pol, r));
+      let fixed: ConnSet | undefined = NO_CONNECTIONS;
+      for (const r of rules) {
+        if (hasNamedPort(r)) {
+          fixed = undefined;
+          break;
+        }
+        fixed = unionConn(fixed, rulePortSet(r, self));
+      }
+      ingressFromSelf.set(pol, (v = { rules, fixed }));
+    }
+    return v;
+  };
+
+  const out: PairSets[] = [];
   const pods = world.pods;
   for (let k = 0; k < pods.length; k++) {
     const other = pods[k];
     if (other === pod) continue;
     const otherEp = endpoints[k];
     const sel = world.selecting.get(other);
-    // other → pod: other's egress to the pod, the pod's ingress from other.
-    let inPorts: PortRef[] | readonly PortRef[] = none;
+    // other → pod: other's egress towards the pod, the pod's ingress from other.
+    let inSet: ConnSet = NO_CONNECTIONS;
     if (!opts.outOnly) {
       const otherEgress = sel ? sel.egress : policiesSelecting(world, other, 'egress');
-      let list: PortRef[] | undefined;
-      for (let i = 0; i < selfPorts.length; i++) {
-        let ok = otherEgress.length === 0;
-        for (let j = 0; !ok && j < otherEgress.length; j++) ok = egressAllowsSelf(otherEgress[j], i);
-        if (ok && ingressIsolated) {
-          const masks = ingressMasksByPort[i];
-          ok = false;
-          for (let j = 0; !ok && j < masks.length; j++) ok = !masks[j] || masks[j]![k] === 1;
+      let e: ConnSet = otherEgress.length === 0 ? ALL_CONNECTIONS : NO_CONNECTIONS;
+      for (let j = 0; j < otherEgress.length && e !== ALL_CONNECTIONS; j++) e = unionConn(e, egressSetToSelf(otherEgress[j]));
+      if (!connIsEmpty(e)) {
+        let i: ConnSet = ingressPolicies.length === 0 ? ALL_CONNECTIONS : NO_CONNECTIONS;
+        for (let j = 0; j < ownIngress.length && i !== ALL_CONNECTIONS; j++) {
+          const { mask, set } = ownIngress[j];
+          if (!mask || mask[k] === 1) i = unionConn(i, set);
         }
-        if (ok) (list ??= []).push(selfPorts[i]);
+        inSet = intersectConn(e, i);
       }
-      if (list) inPorts = list;
     }
-    // pod → other: the pod's egress to other, other's ingress from the pod.
-    const otherIngress = sel ? sel.ingress : policiesSelecting(world, other, 'ingress');
-    const outPorts = candidatePorts(world, other).filter((p) => {
-      const egressOk = !egressIsolated || ownEgress.some(({ rule, mask }) => (!mask || mask[k] === 1) && egressRulePortOk(rule, p, otherEp));
-      if (!egressOk) return false;
-      return otherIngress.length === 0 || otherIngress.some((pol) => pol.ingress.some((r) => rulePortOk(r, p, otherEp) && ruleHitsSelf(pol, r)));
-    });
-    out.push({ other, inPorts, outPorts });
+    // pod → other: the pod's egress towards other, other's ingress from the pod.
+    let e: ConnSet = egressPolicies.length === 0 ? ALL_CONNECTIONS : NO_CONNECTIONS;
+    for (let j = 0; j < ownEgress.length && e !== ALL_CONNECTIONS; j++) {
+      const { rule, mask, fixed } = ownEgress[j];
+      if (!mask || mask[k] === 1) e = unionConn(e, fixed ?? rulePortSet(rule, otherEp));
+    }
+    let outSet: ConnSet = NO_CONNECTIONS;
+    if (!connIsEmpty(e)) {
+      const otherIngress = sel ? sel.ingress : policiesSelecting(world, other, 'ingress');
+      let i: ConnSet = otherIngress.length === 0 ? ALL_CONNECTIONS : NO_CONNECTIONS;
+      for (let j = 0; j < otherIngress.length && i !== ALL_CONNECTIONS; j++) {
+        const { rules, fixed } = ingressRulesFromSelf(otherIngress[j]);
+        if (fixed) i = unionConn(i, fixed);
+        else for (const r of rules) i = unionConn(i, rulePortSet(r, otherEp));
+      }
+      outSet = intersectConn(e, i);
+    }
+    out.push({ other, inSet, outSet });
   }
   return out;
 }
