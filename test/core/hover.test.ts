@@ -81,7 +81,7 @@ test('every hover renders without joined lines: each line is its own paragraph, 
   assert.ok(checked >= 10, `only ${checked} hovers checked`);
 });
 
-test('the policy hover leads with the verdict: title, then per pod a heading and a list of ✅/⛔ lines, then a rule', () => {
+test('the policy hover leads with the verdict: title, then per pod a heading and a list of ✔/✘ lines, then a rule', () => {
   for (const name of ['allow-frontend-to-backend.yaml', 'allow-egress-to-external-api.yaml', 'deny-ingress-from-external.yaml', 'ports.yaml']) {
     const h = hoverOf(path.join(hoverDir, name));
     const b = blocks(h.markdown!);
@@ -91,7 +91,7 @@ test('the policy hover leads with the verdict: title, then per pod a heading and
     assert.match(b[1].text, /^\*\*`default\/[a-z-]+( \(Deployment\))?`\*\*/, `${name}: the pod's heading`);
     assert.equal(b[2].type, 'bullet_list', name);
     assert.ok(b[2].items.length >= 2 && b[2].items.length <= 5, `${name}: ${b[2].items.length} verdict lines`);
-    for (const item of b[2].items) assert.match(item, /^(✅|⛔|⚠)/, `${name}: ${item}`);
+    for (const item of b[2].items) assert.match(item, /^(✔|✘|⚠)/, `${name}: ${item}`);
     assert.equal(b[3].type, 'hr', `${name}: the verdict block ends with a rule`);
     // The verdict block fits VS Code's default hover box: a handful of short lines.
     for (const item of b[2].items) assert.ok(item.length <= 160, `${name}: a long verdict line: ${item}`);
@@ -101,11 +101,11 @@ test('the policy hover leads with the verdict: title, then per pod a heading and
 test('the verdict says "any port" only where every port is allowed, and the listening ports only as the heading', () => {
   const seed = blocks(hoverOf(path.join(hoverDir, 'allow-frontend-to-backend.yaml')).markdown!);
   assert.match(seed[1].text, /listens on 8080\/TCP/);
-  assert.ok(seed[2].items.includes('✅ from `default/frontend-pod` — any port'), seed[2].items.join('\n'));
+  assert.ok(seed[2].items.includes('✔ from `default/frontend-pod` — any port'), seed[2].items.join('\n'));
   const html = md.render(hoverOf(path.join(hoverDir, 'allow-frontend-to-backend.yaml')).markdown!);
-  assert.match(html, /<li>✅ from <code>default\/frontend-pod<\/code> — any port<\/li>/);
+  assert.match(html, /<li>✔ from <code>default\/frontend-pod<\/code> — any port<\/li>/);
   const ports = blocks(hoverOf(path.join(hoverDir, 'ports.yaml')).markdown!);
-  assert.ok(ports[2].items.some((i) => i.startsWith('✅ from `default/frontend-pod` — TCP 5432; UDP 9000-9100')), ports[2].items.join('\n'));
+  assert.ok(ports[2].items.some((i) => i.startsWith('✔ from `default/frontend-pod` — TCP 5432; UDP 9000-9100')), ports[2].items.join('\n'));
 });
 
 test('a key hover shows that key and a one-line pointer to the verdict, not the policy hover', () => {
@@ -116,7 +116,7 @@ test('a key hover shows that key and a one-line pointer to the verdict, not the 
     const b = blocks(h.markdown!);
     const where = path.relative(hoverDir, file);
     assert.ok(!b.some((x) => x.type === 'hr'), `${where}: has a rule, like the policy hover`);
-    assert.ok(!h.markdown!.includes('✅') && !h.markdown!.includes('**Selects**'), `${where}: repeats the policy hover`);
+    assert.ok(!h.markdown!.includes('✔') && !h.markdown!.includes('**Selects**'), `${where}: repeats the policy hover`);
     assert.ok(b.length <= 5, `${where}: ${b.length} blocks`);
     const last = b[b.length - 1];
     assert.equal(last.type, 'paragraph');

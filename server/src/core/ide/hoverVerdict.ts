@@ -5,15 +5,15 @@
  * ports are shown only as what the pod listens on.
  *
  *   **`default/backend (Deployment)`** · listens on 8080/TCP
- *   - ✅ from `default/frontend-pod` — any port
- *   - ⛔ from `default/database`, `kube-system/coredns` · outside the cluster
- *   - ✅ to outside `203.0.113.5/32` — TCP 443
- *   - ⛔ to `default/frontend-pod`, … · ⚠ DNS blocked
+ *   - ✔ from `default/frontend-pod` — any port
+ *   - ✘ from `default/database`, `kube-system/coredns` · outside the cluster
+ *   - ✔ to outside `203.0.113.5/32` — TCP 443
+ *   - ✘ to `default/frontend-pod`, … · ⚠ DNS blocked
  */
 import type { PodInfo } from '../model/inventory';
 import type { CompiledPolicy } from '../semantics/compile';
 import { policiesSelecting, World } from '../semantics/evaluate';
-import { ConnSet, connIsAll, connIsEmpty, formatConn, rulePortSet } from '../semantics/connset';
+import { ALL_CONNECTIONS, ConnSet, connIsAll, connIsEmpty, formatConn, rulePortSet } from '../semantics/connset';
 import { connectionsOf } from '../semantics/reach';
 import { code, dnsAllowed, podName } from './hoverText';
 import { t } from '../l10n';
@@ -28,25 +28,23 @@ function ports(set: ConnSet): string {
 }
 
 /** `a`, `b` — any port · `c` — TCP 80 (names grouped by the same set, in the world's order), cut at VERDICT_NAMES. */
-function allowedList(entries: readonly { name: string; set: ConnSet }[], extra: readonly string[]): string {
+function allowedList(entries: readonly { pod: PodInfo; set: ConnSet }[], extra: readonly string[]): string {
   const groups = new Map<string, string[]>();
-  let shown = 0;
-  for (const e of entries) {
-    if (shown >= VERDICT_NAMES) break;
+  const shown = Math.min(entries.length, VERDICT_NAMES);
+  for (const e of entries.slice(0, shown)) {
     const key = ports(e.set);
     let g = groups.get(key);
     if (!g) groups.set(key, (g = []));
-    g.push(code(e.name));
-    shown++;
+    g.push(code(podName(e.pod)));
   }
   const parts = [...groups].map(([p, names]) => `${names.join(', ')} — ${p}`);
   if (entries.length > shown) parts.push(t('+{0} more', entries.length - shown));
   return [...parts, ...extra].join(' · ');
 }
 
-function blockedList(names: readonly string[], extra: readonly string[]): string {
-  const parts = [names.slice(0, VERDICT_NAMES).map(code).join(', ')].filter(Boolean);
-  if (names.length > VERDICT_NAMES) parts.push(t('+{0} more', names.length - VERDICT_NAMES));
+function blockedList(pods: readonly PodInfo[], extra: readonly string[]): string {
+  const parts = [pods.slice(0, VERDICT_NAMES).map((p) => code(podName(p))).join(', ')].filter(Boolean);
+  if (pods.length > VERDICT_NAMES) parts.push(t('+{0} more', pods.length - VERDICT_NAMES));
   return [...parts, ...extra].join(' · ');
 }
 
@@ -74,37 +72,36 @@ function outside(pols: readonly CompiledPolicy[], dir: 'ingress' | 'egress'): st
 export function podVerdict(world: World, pod: PodInfo): string[] {
   const inPols = policiesSelecting(world, pod, 'ingress');
   const egPols = policiesSelecting(world, pod, 'egress');
-  const inAllowed: { name: string; set: ConnSet }[] = [];
-  const outAllowed: { name: string; set: ConnSet }[] = [];
-  const inBlocked: string[] = [];
-  const outBlocked: string[] = [];
+  const inAllowed: { pod: PodInfo; set: ConnSet }[] = [];
+  const outAllowed: { pod: PodInfo; set: ConnSet }[] = [];
+  const inBlocked: PodInfo[] = [];
+  const outBlocked: PodInfo[] = [];
   let inAll = true;
   let outAll = true;
   for (const r of connectionsOf(world, pod)) {
-    const name = podName(r.other);
-    if (connIsEmpty(r.inSet)) inBlocked.push(name);
-    else inAllowed.push({ name, set: r.inSet });
-    if (connIsEmpty(r.outSet)) outBlocked.push(name);
-    else outAllowed.push({ name, set: r.outSet });
-    inAll &&= connIsAll(r.inSet);
-    outAll &&= connIsAll(r.outSet);
+    if (connIsEmpty(r.inSet)) inBlocked.push(r.other);
+    else inAllowed.push({ pod: r.other, set: r.inSet });
+    if (connIsEmpty(r.outSet)) outBlocked.push(r.other);
+    else outAllowed.push({ pod: r.other, set: r.outSet });
+    inAll &&= r.inSet === ALL_CONNECTIONS || connIsAll(r.inSet);
+    outAll &&= r.outSet === ALL_CONNECTIONS || connIsAll(r.outSet);
   }
   const lines: string[] = [];
-  const direction = (isolating: readonly CompiledPolicy[], dir: 'ingress' | 'egress', allowed: typeof inAllowed, blocked: string[], all: boolean) => {
+  const direction = (isolating: readonly CompiledPolicy[], dir: 'ingress' | 'egress', allowed: typeof inAllowed, blocked: readonly PodInfo[], all: boolean) => {
     if (isolating.length === 0 && all) {
-      lines.push(dir === 'ingress' ? t('✅ from anywhere: ingress not restricted') : t('✅ to anywhere: egress not restricted'));
+      lines.push(dir === 'ingress' ? t('✔ from anywhere: ingress not restricted') : t('✔ to anywhere: egress not restricted'));
       return;
     }
     const out = isolating.length ? outside(isolating, dir) : [t('outside the cluster — {0}', t('any port'))];
-    if (allowed.length || out.length) lines.push(`${dir === 'ingress' ? t('✅ from') : t('✅ to')} ${allowedList(allowed, out)}`);
+    if (allowed.length || out.length) lines.push(`${dir === 'ingress' ? t('✔ from') : t('✔ to')} ${allowedList(allowed, out)}`);
     const blockedOutside = out.length === 0 ? [t('outside the cluster')] : [];
     // Not isolated here: what is blocked is blocked by the other end's policies.
     const why = isolating.length === 0 ? [dir === 'ingress' ? t('(by their egress policies)') : t('(by their ingress policies)')] : [];
-    if (blocked.length || blockedOutside.length) lines.push(`${dir === 'ingress' ? t('⛔ from') : t('⛔ to')} ${blockedList(blocked, [...blockedOutside, ...why])}`);
+    if (blocked.length || blockedOutside.length) lines.push(`${dir === 'ingress' ? t('✘ from') : t('✘ to')} ${blockedList(blocked, [...blockedOutside, ...why])}`);
   };
   direction(inPols, 'ingress', inAllowed, inBlocked, inAll);
   direction(egPols, 'egress', outAllowed, outBlocked, outAll);
-  if (egPols.length) lines.push(dnsAllowed(world, pod) ? t('✅ DNS (UDP 53 to kube-dns)') : t('⚠ DNS blocked: no UDP 53 to kube-dns'));
+  if (egPols.length) lines.push(dnsAllowed(world, pod) ? t('✔ DNS (UDP 53 to kube-dns)') : t('⚠ DNS blocked: no UDP 53 to kube-dns'));
   return lines;
 }
 

@@ -12,7 +12,7 @@
 import type { PodInfo } from '../model/inventory';
 import type { CompiledPeer, CompiledPolicy, CompiledRule } from './compile';
 import { Endpoint, peerMatches, policiesSelecting, World } from './evaluate';
-import { ALL_CONNECTIONS, ConnSet, connIsEmpty, intersectConn, NO_CONNECTIONS, rulePortSet, unionConn } from './connset';
+import { ALL_CONNECTIONS, ConnSet, connIsAll, connIsEmpty, intersectConn, NO_CONNECTIONS, rulePortSet, unionConn } from './connset';
 
 export interface PairSets {
   readonly other: PodInfo;
@@ -38,6 +38,35 @@ function cacheOf(world: World): WorldCache {
     CACHES.set(world, c);
   }
   return c;
+}
+
+// Set algebra with the identities taken first: most pairs are all or nothing, and this loop runs
+// for every pod of the world on each hover (the general operations allocate).
+function isNone(a: ConnSet): boolean {
+  return a === NO_CONNECTIONS || connIsEmpty(a);
+}
+
+function union(a: ConnSet, b: ConnSet): ConnSet {
+  if (a === ALL_CONNECTIONS || b === ALL_CONNECTIONS) return ALL_CONNECTIONS;
+  if (a === b || isNone(b)) return a;
+  if (isNone(a)) return b;
+  return canonical(unionConn(a, b));
+}
+
+function intersect(a: ConnSet, b: ConnSet): ConnSet {
+  if (a === ALL_CONNECTIONS || a === b) return b;
+  if (b === ALL_CONNECTIONS) return a;
+  if (isNone(a) || isNone(b)) return NO_CONNECTIONS;
+  return intersectConn(a, b);
+}
+
+/** The same set, as the shared constant when it is everything (so the identities above apply). */
+function canonical(a: ConnSet): ConnSet {
+  return a === ALL_CONNECTIONS || connIsAll(a) ? ALL_CONNECTIONS : isNone(a) ? NO_CONNECTIONS : a;
+}
+
+function portSet(rule: CompiledRule, dest: Endpoint): ConnSet {
+  return canonical(rulePortSet(rule, dest));
 }
 
 function hasNamedPort(rule: CompiledRule): boolean {
@@ -86,9 +115,9 @@ export function connectionsOf(world: World, pod: PodInfo, opts: { readonly outOn
   const ingressPolicies = policiesSelecting(world, pod, 'ingress');
   const egressPolicies = policiesSelecting(world, pod, 'egress');
   // The pod's ingress rules: the destination is the pod itself, so each rule's ports are fixed.
-  const ownIngress = ingressPolicies.flatMap((p) => p.ingress.map((rule) => ({ mask: ruleMask(p, rule), set: rulePortSet(rule, self) })));
+  const ownIngress = ingressPolicies.flatMap((p) => p.ingress.map((rule) => ({ mask: ruleMask(p, rule), set: portSet(rule, self) })));
   // The pod's egress rules: named ports resolve on each destination.
-  const ownEgress = egressPolicies.flatMap((p) => p.egress.map((rule) => ({ rule, mask: ruleMask(p, rule), fixed: hasNamedPort(rule) ? undefined : rulePortSet(rule, self) })));
+  const ownEgress = egressPolicies.flatMap((p) => p.egress.map((rule) => ({ rule, mask: ruleMask(p, rule), fixed: hasNamedPort(rule) ? undefined : portSet(rule, self) })));
 
   // Another pod's egress policy towards the hovered pod: the union of its rules that match the pod (each policy once).
   const egressToSelf = new Map<CompiledPolicy, ConnSet>();
@@ -96,7 +125,7 @@ export function connectionsOf(world: World, pod: PodInfo, opts: { readonly outOn
     let v = egressToSelf.get(pol);
     if (!v) {
       v = NO_CONNECTIONS;
-      for (const r of pol.egress) if (ruleHitsSelf(pol, r)) v = unionConn(v, rulePortSet(r, self));
+      for (const r of pol.egress) if (ruleHitsSelf(pol, r)) v = union(v, portSet(r, self));
       egressToSelf.set(pol, v);
     }
     return v;
@@ -114,7 +143,7 @@ export function connectionsOf(world: World, pod: PodInfo, opts: { readonly outOn
           fixed = undefined;
           break;
         }
-        fixed = unionConn(fixed, rulePortSet(r, self));
+        fixed = union(fixed, portSet(r, self));
       }
       ingressFromSelf.set(pol, (v = { rules, fixed }));
     }
@@ -133,21 +162,21 @@ export function connectionsOf(world: World, pod: PodInfo, opts: { readonly outOn
     if (!opts.outOnly) {
       const otherEgress = sel ? sel.egress : policiesSelecting(world, other, 'egress');
       let e: ConnSet = otherEgress.length === 0 ? ALL_CONNECTIONS : NO_CONNECTIONS;
-      for (let j = 0; j < otherEgress.length && e !== ALL_CONNECTIONS; j++) e = unionConn(e, egressSetToSelf(otherEgress[j]));
+      for (let j = 0; j < otherEgress.length && e !== ALL_CONNECTIONS; j++) e = union(e, egressSetToSelf(otherEgress[j]));
       if (!connIsEmpty(e)) {
         let i: ConnSet = ingressPolicies.length === 0 ? ALL_CONNECTIONS : NO_CONNECTIONS;
         for (let j = 0; j < ownIngress.length && i !== ALL_CONNECTIONS; j++) {
           const { mask, set } = ownIngress[j];
-          if (!mask || mask[k] === 1) i = unionConn(i, set);
+          if (!mask || mask[k] === 1) i = union(i, set);
         }
-        inSet = intersectConn(e, i);
+        inSet = intersect(e, i);
       }
     }
     // pod → other: the pod's egress towards other, other's ingress from the pod.
     let e: ConnSet = egressPolicies.length === 0 ? ALL_CONNECTIONS : NO_CONNECTIONS;
     for (let j = 0; j < ownEgress.length && e !== ALL_CONNECTIONS; j++) {
       const { rule, mask, fixed } = ownEgress[j];
-      if (!mask || mask[k] === 1) e = unionConn(e, fixed ?? rulePortSet(rule, otherEp));
+      if (!mask || mask[k] === 1) e = union(e, fixed ?? portSet(rule, otherEp));
     }
     let outSet: ConnSet = NO_CONNECTIONS;
     if (!connIsEmpty(e)) {
@@ -155,10 +184,10 @@ export function connectionsOf(world: World, pod: PodInfo, opts: { readonly outOn
       let i: ConnSet = otherIngress.length === 0 ? ALL_CONNECTIONS : NO_CONNECTIONS;
       for (let j = 0; j < otherIngress.length && i !== ALL_CONNECTIONS; j++) {
         const { rules, fixed } = ingressRulesFromSelf(otherIngress[j]);
-        if (fixed) i = unionConn(i, fixed);
-        else for (const r of rules) i = unionConn(i, rulePortSet(r, otherEp));
+        if (fixed) i = union(i, fixed);
+        else for (const r of rules) i = union(i, portSet(r, otherEp));
       }
-      outSet = intersectConn(e, i);
+      outSet = intersect(e, i);
     }
     out.push({ other, inSet, outSet });
   }
