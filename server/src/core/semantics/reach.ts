@@ -27,6 +27,8 @@ interface WorldCache {
   readonly endpoints: readonly Endpoint[];
   /** Per peer of a policy: which pods of the world it matches. */
   readonly peerMasks: Map<CompiledPeer, Uint8Array>;
+  /** Per rule without named ports: its ports (the same whatever the destination). */
+  readonly fixedSets: Map<CompiledRule, ConnSet>;
 }
 
 const CACHES = new WeakMap<World, WorldCache>();
@@ -34,7 +36,7 @@ const CACHES = new WeakMap<World, WorldCache>();
 function cacheOf(world: World): WorldCache {
   let c = CACHES.get(world);
   if (!c) {
-    c = { endpoints: world.pods.map((p) => ({ kind: 'pod', pod: p })), peerMasks: new Map() };
+    c = { endpoints: world.pods.map((p) => ({ kind: 'pod', pod: p })), peerMasks: new Map(), fixedSets: new Map() };
     CACHES.set(world, c);
   }
   return c;
@@ -65,8 +67,12 @@ function canonical(a: ConnSet): ConnSet {
   return a === ALL_CONNECTIONS || connIsAll(a) ? ALL_CONNECTIONS : isNone(a) ? NO_CONNECTIONS : a;
 }
 
-function portSet(rule: CompiledRule, dest: Endpoint): ConnSet {
-  return canonical(rulePortSet(rule, dest));
+/** A rule's ports towards `dest`; kept per world for rules whose ports do not depend on the destination. */
+function portSet(cache: WorldCache, rule: CompiledRule, dest: Endpoint): ConnSet {
+  if (hasNamedPort(rule)) return canonical(rulePortSet(rule, dest));
+  let v = cache.fixedSets.get(rule);
+  if (!v) cache.fixedSets.set(rule, (v = canonical(rulePortSet(rule, dest))));
+  return v;
 }
 
 function hasNamedPort(rule: CompiledRule): boolean {
@@ -115,9 +121,9 @@ export function connectionsOf(world: World, pod: PodInfo, opts: { readonly outOn
   const ingressPolicies = policiesSelecting(world, pod, 'ingress');
   const egressPolicies = policiesSelecting(world, pod, 'egress');
   // The pod's ingress rules: the destination is the pod itself, so each rule's ports are fixed.
-  const ownIngress = ingressPolicies.flatMap((p) => p.ingress.map((rule) => ({ mask: ruleMask(p, rule), set: portSet(rule, self) })));
+  const ownIngress = ingressPolicies.flatMap((p) => p.ingress.map((rule) => ({ mask: ruleMask(p, rule), set: portSet(cache, rule, self) })));
   // The pod's egress rules: named ports resolve on each destination.
-  const ownEgress = egressPolicies.flatMap((p) => p.egress.map((rule) => ({ rule, mask: ruleMask(p, rule), fixed: hasNamedPort(rule) ? undefined : portSet(rule, self) })));
+  const ownEgress = egressPolicies.flatMap((p) => p.egress.map((rule) => ({ rule, mask: ruleMask(p, rule), fixed: hasNamedPort(rule) ? undefined : portSet(cache, rule, self) })));
 
   // Another pod's egress policy towards the hovered pod: the union of its rules that match the pod (each policy once).
   const egressToSelf = new Map<CompiledPolicy, ConnSet>();
@@ -125,7 +131,7 @@ export function connectionsOf(world: World, pod: PodInfo, opts: { readonly outOn
     let v = egressToSelf.get(pol);
     if (!v) {
       v = NO_CONNECTIONS;
-      for (const r of pol.egress) if (ruleHitsSelf(pol, r)) v = union(v, portSet(r, self));
+      for (const r of pol.egress) if (ruleHitsSelf(pol, r)) v = union(v, portSet(cache, r, self));
       egressToSelf.set(pol, v);
     }
     return v;
@@ -143,7 +149,7 @@ export function connectionsOf(world: World, pod: PodInfo, opts: { readonly outOn
           fixed = undefined;
           break;
         }
-        fixed = union(fixed, portSet(r, self));
+        fixed = union(fixed, portSet(cache, r, self));
       }
       ingressFromSelf.set(pol, (v = { rules, fixed }));
     }
@@ -176,7 +182,7 @@ export function connectionsOf(world: World, pod: PodInfo, opts: { readonly outOn
     let e: ConnSet = egressPolicies.length === 0 ? ALL_CONNECTIONS : NO_CONNECTIONS;
     for (let j = 0; j < ownEgress.length && e !== ALL_CONNECTIONS; j++) {
       const { rule, mask, fixed } = ownEgress[j];
-      if (!mask || mask[k] === 1) e = union(e, fixed ?? portSet(rule, otherEp));
+      if (!mask || mask[k] === 1) e = union(e, fixed ?? portSet(cache, rule, otherEp));
     }
     let outSet: ConnSet = NO_CONNECTIONS;
     if (!connIsEmpty(e)) {
@@ -185,7 +191,7 @@ export function connectionsOf(world: World, pod: PodInfo, opts: { readonly outOn
       for (let j = 0; j < otherIngress.length && i !== ALL_CONNECTIONS; j++) {
         const { rules, fixed } = ingressRulesFromSelf(otherIngress[j]);
         if (fixed) i = union(i, fixed);
-        else for (const r of rules) i = union(i, portSet(r, otherEp));
+        else for (const r of rules) i = union(i, portSet(cache, r, otherEp));
       }
       outSet = intersect(e, i);
     }
