@@ -29,14 +29,18 @@ interface WorldCache {
   readonly peerMasks: Map<CompiledPeer, Uint8Array>;
   /** Per rule without named ports: its ports (the same whatever the destination). */
   readonly fixedSets: Map<CompiledRule, ConnSet>;
+  /** The last answers per pod (hovering the same policy again, or a source several policies name), at most RECENT. */
+  readonly recent: Map<string, { readonly pod: PodInfo; readonly sets: PairSets[] }>;
 }
+
+const RECENT = 32;
 
 const CACHES = new WeakMap<World, WorldCache>();
 
 function cacheOf(world: World): WorldCache {
   let c = CACHES.get(world);
   if (!c) {
-    c = { endpoints: world.pods.map((p) => ({ kind: 'pod', pod: p })), peerMasks: new Map(), fixedSets: new Map() };
+    c = { endpoints: world.pods.map((p) => ({ kind: 'pod', pod: p })), peerMasks: new Map(), fixedSets: new Map(), recent: new Map() };
     CACHES.set(world, c);
   }
   return c;
@@ -82,11 +86,25 @@ function hasNamedPort(rule: CompiledRule): boolean {
 /**
  * For every pod of the world other than `pod`, in the world's order: the connection sets each
  * way, equal to `connectionsBetween(world, other, pod)` and `connectionsBetween(world, pod, other)`.
- * `outOnly`: only pod → other (inSet is left empty).
+ * `outOnly`: only pod → other is needed (inSet is empty unless a full answer was at hand). Answers
+ * are kept per world for the last few pods; the arrays are shared, do not change them.
  */
 export function connectionsOf(world: World, pod: PodInfo, opts: { readonly outOnly?: boolean } = {}): PairSets[] {
-  const self: Endpoint = { kind: 'pod', pod };
   const cache = cacheOf(world);
+  const index = world.pods.indexOf(pod);
+  const full = cache.recent.get(`${index}`);
+  if (full && full.pod === pod) return full.sets;
+  const key = `${index}${opts.outOnly ? ' out' : ''}`;
+  const known = cache.recent.get(key);
+  if (known && known.pod === pod) return known.sets;
+  const sets = compute(world, cache, pod, opts);
+  if (cache.recent.size >= RECENT) cache.recent.delete(cache.recent.keys().next().value!);
+  cache.recent.set(key, { pod, sets });
+  return sets;
+}
+
+function compute(world: World, cache: WorldCache, pod: PodInfo, opts: { readonly outOnly?: boolean }): PairSets[] {
+  const self: Endpoint = { kind: 'pod', pod };
   const { endpoints } = cache;
 
   // Whether a peer of some policy matches the hovered pod (each peer once).
