@@ -29,6 +29,10 @@ interface WorldCache {
   readonly peerMasks: Map<CompiledPeer, Uint8Array>;
   /** Per rule without named ports: its ports (the same whatever the destination). */
   readonly fixedSets: Map<CompiledRule, ConnSet>;
+  /** Per rule with named ports: its ports per destination container-port list (pods share a few lists). */
+  readonly namedSets: Map<CompiledRule, Map<string, ConnSet>>;
+  /** Per pod: its container ports as a key for namedSets. */
+  readonly portKeys: Map<PodInfo, string>;
   /** The last answers per pod (hovering the same policy again, or a source several policies name), at most RECENT. */
   readonly recent: Map<string, { readonly pod: PodInfo; readonly sets: PairSets[] }>;
 }
@@ -40,7 +44,7 @@ const CACHES = new WeakMap<World, WorldCache>();
 function cacheOf(world: World): WorldCache {
   let c = CACHES.get(world);
   if (!c) {
-    c = { endpoints: world.pods.map((p) => ({ kind: 'pod', pod: p })), peerMasks: new Map(), fixedSets: new Map(), recent: new Map() };
+    c = { endpoints: world.pods.map((p) => ({ kind: 'pod', pod: p })), peerMasks: new Map(), fixedSets: new Map(), namedSets: new Map(), portKeys: new Map(), recent: new Map() };
     CACHES.set(world, c);
   }
   return c;
@@ -52,18 +56,40 @@ function isNone(a: ConnSet): boolean {
   return a === NO_CONNECTIONS || connIsEmpty(a);
 }
 
+/**
+ * Results of the set operations by operand identity: the sets come from a few rules' port lists,
+ * so the same unions and intersections recur for most pairs; answers are shared objects. Pure
+ * memo (module level, bounded), like the per-world caches.
+ */
+const OPS = { union: new WeakMap<ConnSet, Map<ConnSet, ConnSet>>(), intersect: new WeakMap<ConnSet, Map<ConnSet, ConnSet>>() };
+const MAX_OPS_PER_SET = 256;
+
+function memoOp(table: WeakMap<ConnSet, Map<ConnSet, ConnSet>>, a: ConnSet, b: ConnSet, op: () => ConnSet): ConnSet {
+  let m = table.get(a);
+  if (!m) table.set(a, (m = new Map()));
+  let v = m.get(b);
+  if (!v) {
+    if (m.size >= MAX_OPS_PER_SET) m.clear();
+    m.set(b, (v = op()));
+  }
+  return v;
+}
+
 function union(a: ConnSet, b: ConnSet): ConnSet {
   if (a === ALL_CONNECTIONS || b === ALL_CONNECTIONS) return ALL_CONNECTIONS;
   if (a === b || isNone(b)) return a;
   if (isNone(a)) return b;
-  return canonical(unionConn(a, b));
+  return memoOp(OPS.union, a, b, () => canonical(unionConn(a, b)));
 }
 
 function intersect(a: ConnSet, b: ConnSet): ConnSet {
   if (a === ALL_CONNECTIONS || a === b) return b;
   if (b === ALL_CONNECTIONS) return a;
   if (isNone(a) || isNone(b)) return NO_CONNECTIONS;
-  return intersectConn(a, b);
+  return memoOp(OPS.intersect, a, b, () => {
+    const r = intersectConn(a, b);
+    return isNone(r) ? NO_CONNECTIONS : r;
+  });
 }
 
 /** The same set, as the shared constant when it is everything (so the identities above apply). */
@@ -73,7 +99,16 @@ function canonical(a: ConnSet): ConnSet {
 
 /** A rule's ports towards `dest`; kept per world for rules whose ports do not depend on the destination. */
 function portSet(cache: WorldCache, rule: CompiledRule, dest: Endpoint): ConnSet {
-  if (hasNamedPort(rule)) return canonical(rulePortSet(rule, dest));
+  if (hasNamedPort(rule)) {
+    if (dest.kind !== 'pod') return canonical(rulePortSet(rule, dest));
+    let key = cache.portKeys.get(dest.pod);
+    if (key === undefined) cache.portKeys.set(dest.pod, (key = dest.pod.ports.map((p) => `${p.name ?? ''}/${p.port}/${p.protocol}`).join(' ')));
+    let byKey = cache.namedSets.get(rule);
+    if (!byKey) cache.namedSets.set(rule, (byKey = new Map()));
+    let v = byKey.get(key);
+    if (!v) byKey.set(key, (v = canonical(rulePortSet(rule, dest))));
+    return v;
+  }
   let v = cache.fixedSets.get(rule);
   if (!v) cache.fixedSets.set(rule, (v = canonical(rulePortSet(rule, dest))));
   return v;
