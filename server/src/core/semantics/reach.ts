@@ -11,7 +11,8 @@
  */
 import type { PodInfo } from '../model/inventory';
 import type { CompiledPeer, CompiledPolicy, CompiledRule } from './compile';
-import { Endpoint, peerMatches, policiesSelecting, World } from './evaluate';
+import { Endpoint, namespaceLabels, peerMatches, policiesSelecting, World } from './evaluate';
+import { matchesSelector } from './selector';
 import { ALL_CONNECTIONS, ConnSet, connIsAll, connIsEmpty, intersectConn, NO_CONNECTIONS, rulePortSet, unionConn } from './connset';
 
 export interface PairSets {
@@ -33,6 +34,8 @@ interface WorldCache {
   readonly namedSets: Map<CompiledRule, Map<string, ConnSet>>;
   /** Per pod: its container ports as a key for namedSets. */
   readonly portKeys: Map<PodInfo, string>;
+  /** Pod positions per namespace. */
+  byNamespace?: Map<string, number[]>;
   /** The last answers per pod (hovering the same policy again, or a source several policies name), at most RECENT. */
   readonly recent: Map<string, { readonly pod: PodInfo; readonly sets: PairSets[] }>;
 }
@@ -97,6 +100,35 @@ function canonical(a: ConnSet): ConnSet {
   return a === ALL_CONNECTIONS || connIsAll(a) ? ALL_CONNECTIONS : isNone(a) ? NO_CONNECTIONS : a;
 }
 
+/**
+ * Which pods of the world a peer matches: `peerMatches` decides every pod, but only pods that
+ * can match are asked: a pod selector alone matches in the policy's namespace only, and a
+ * namespace selector only in the namespaces whose labels it matches (the first test
+ * `peerMatches` makes).
+ */
+function buildMask(world: World, cache: WorldCache, policy: CompiledPolicy, peer: CompiledPeer): Uint8Array {
+  const { endpoints } = cache;
+  const m = new Uint8Array(endpoints.length);
+  if (peer.ipBlock || (!peer.podSelector && !peer.namespaceSelector)) {
+    for (let k = 0; k < endpoints.length; k++) if (peerMatches(world, policy, peer, endpoints[k])) m[k] = 1;
+    return m;
+  }
+  if (!cache.byNamespace) {
+    const by = new Map<string, number[]>();
+    world.pods.forEach((p, k) => {
+      const list = by.get(p.namespace);
+      if (list) list.push(k);
+      else by.set(p.namespace, [k]);
+    });
+    cache.byNamespace = by;
+  }
+  for (const [ns, ks] of cache.byNamespace) {
+    if (peer.namespaceSelector ? !matchesSelector(peer.namespaceSelector, namespaceLabels(world, ns)) : ns !== policy.ref.namespace) continue;
+    for (const k of ks) if (peerMatches(world, policy, peer, endpoints[k])) m[k] = 1;
+  }
+  return m;
+}
+
 /** A rule's ports towards `dest`; kept per world for rules whose ports do not depend on the destination. */
 function portSet(cache: WorldCache, rule: CompiledRule, dest: Endpoint): ConnSet {
   if (hasNamedPort(rule)) {
@@ -155,8 +187,7 @@ function compute(world: World, cache: WorldCache, pod: PodInfo, opts: { readonly
   const peerMask = (policy: CompiledPolicy, peer: CompiledPeer): Uint8Array => {
     let m = cache.peerMasks.get(peer);
     if (!m) {
-      m = new Uint8Array(endpoints.length);
-      for (let k = 0; k < endpoints.length; k++) if (peerMatches(world, policy, peer, endpoints[k])) m[k] = 1;
+      m = buildMask(world, cache, policy, peer);
       cache.peerMasks.set(peer, m);
     }
     return m;
