@@ -564,14 +564,18 @@ const UI_ACTIONS = {
    * Moves the mouse over the first occurrence of `text` in the visible lines of the active
    * editor (as a user points at a word), `offset` characters into it.
    */
-  async hoverEditorText({ text, offset = 1 }) {
-    const point = await session.page.mainFrame().evaluate(([needle, off]) => {
+  async hoverEditorText({ text, offset = 1, whole = false, nth = 0 }) {
+    // whole: only a token whose text is exactly `text` (a key, not a longer name); nth: the nth match.
+    const point = await session.page.mainFrame().evaluate(([needle, off, exact, skip]) => {
+      let seen = 0;
       const editors = [...document.querySelectorAll('.editor-group-container.active .monaco-editor .view-lines, .monaco-editor .view-lines')];
       for (const lines of editors) {
         const walker = document.createTreeWalker(lines, NodeFilter.SHOW_TEXT);
         for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-          const i = n.data.replace(/\u00a0/g, ' ').indexOf(needle);
+          const data = n.data.replace(/\u00a0/g, ' ');
+          const i = exact ? (data.trim() === needle ? data.indexOf(needle) : -1) : data.indexOf(needle);
           if (i < 0) continue;
+          if (seen++ < skip) continue;
           const range = document.createRange();
           range.setStart(n, i + off);
           range.setEnd(n, i + off + 1);
@@ -580,7 +584,7 @@ const UI_ACTIONS = {
         }
       }
       return undefined;
-    }, [text, offset]);
+    }, [text, offset, whole, nth]);
     if (!point) throw new Error(`the text ${JSON.stringify(text)} is not on screen in an editor`);
     await session.page.mouse.move(point.x - 40, point.y + 60);
     await session.page.mouse.move(point.x, point.y, { steps: 4 });

@@ -17,7 +17,8 @@ import * as YAML from 'yaml';
 import { analyzeText, evaluate, loadWorkspace, resolveEndpoint, resolvePort } from '../../server/src/core';
 import type { Verdict, World } from '../../server/src/core';
 import type { PodInfo } from '../../server/src/core/model/inventory';
-import { candidatePorts, reachabilityOf } from '../../server/src/core/semantics/reach';
+import { connectionsOf } from '../../server/src/core/semantics/reach';
+import { connectionsBetween, connEquals, connHas, connIsAll, connIsEmpty } from '../../server/src/core/semantics/connset';
 import { Rng, genScenario, policyTexts, worldText, TRAFFIC_PORTS, PROTOCOLS, EXTERNAL_IPS, PORT_NAMES } from '../oracle/gen';
 import type { GenPod, Scenario, Traffic } from '../oracle/gen';
 import { naiveEndpointForIP, naiveEvaluate, NaiveCluster, NaiveEnd, NaivePod, Tri } from '../oracle/naive';
@@ -330,24 +331,39 @@ test('oracle: the engine agrees with the naive evaluator on random worlds', (tc)
   assert.ok(stats.named > 50 && stats.unknown > 10 && stats.invalidPolicies > 10, `degenerate generator: ${JSON.stringify(stats)}`);
 });
 
-test('reachabilityOf (the hover\'s fast path) gives, for every pod pair and port, exactly what evaluate gives', () => {
+test('connectionsOf (the hover\'s fast path) gives, for every pod pair, exactly the connection set of connectionsBetween, and evaluate agrees on every port it names', () => {
   const seeds = Array.from({ length: Math.min(WORLDS, 150) }, (_, w) => (BASE_SEED + 31 + w * 7919) >>> 0);
   let pairs = 0;
-  let allowedPorts = 0;
+  let nonEmpty = 0;
+  let partial = 0;
   for (const seed of seeds) {
     const world = build(genScenario(new Rng(seed))).world;
     for (const pod of world.pods) {
-      const fast = reachabilityOf(world, pod);
+      // outOnly first (computed on its own), then the full answer (computed, then kept per world).
+      const outOnly = connectionsOf(world, pod, { outOnly: true });
+      const fast = connectionsOf(world, pod);
+      assert.equal(connectionsOf(world, pod), fast, 'the full answer is kept for the world');
       assert.equal(fast.length, world.pods.length - 1);
-      for (const { other, inPorts, outPorts } of fast) {
+      fast.forEach(({ other, inSet, outSet }, n) => {
         pairs++;
-        const slow = (from: PodInfo, to: PodInfo) =>
-          candidatePorts(world, to).filter((c) => evaluate(world, { from: { kind: 'pod', pod: from }, to: { kind: 'pod', pod: to }, port: c.port, protocol: c.protocol }).allowed);
-        const want = { inPorts: slow(other, pod), outPorts: slow(pod, other) };
-        assert.deepEqual({ inPorts, outPorts }, want, `seed ${seed}: ${pod.namespace}/${pod.name} and ${other.namespace}/${other.name}`);
-        allowedPorts += inPorts.length + outPorts.length;
-      }
+        const ep = (p: PodInfo) => ({ kind: 'pod' as const, pod: p });
+        const want = { inSet: connectionsBetween(world, ep(other), ep(pod)), outSet: connectionsBetween(world, ep(pod), ep(other)) };
+        const where = `seed ${seed}: ${pod.namespace}/${pod.name} and ${other.namespace}/${other.name}`;
+        assert.ok(connEquals(inSet, want.inSet) && connEquals(outSet, want.outSet), `${where}: ${JSON.stringify({ inSet, outSet })} vs ${JSON.stringify(want)}`);
+        assert.ok(outOnly[n].other === other && connEquals(outOnly[n].outSet, outSet) && (connIsEmpty(outOnly[n].inSet) || connEquals(outOnly[n].inSet, inSet)), `${where}: outOnly`);
+        // And evaluate, on the ports the pair's pods listen on plus a few others.
+        for (const [from, to, set] of [[other, pod, inSet], [pod, other, outSet]] as const) {
+          for (const c of [...to.ports, { port: 80, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }, { port: 65535, protocol: 'SCTP' }]) {
+            const allowed = evaluate(world, { from: ep(from), to: ep(to), port: c.port, protocol: c.protocol }).allowed;
+            assert.equal(connHas(set, c.port, c.protocol), allowed, `${where}: ${c.port}/${c.protocol}`);
+          }
+        }
+        for (const s of [inSet, outSet]) {
+          if (!connIsEmpty(s)) nonEmpty++;
+          if (!connIsEmpty(s) && !connIsAll(s)) partial++;
+        }
+      });
     }
   }
-  assert.ok(pairs > 1000 && allowedPorts > pairs / 4, `degenerate: ${pairs} pairs, ${allowedPorts} allowed ports`);
+  assert.ok(pairs > 1000 && nonEmpty > pairs / 4 && partial > pairs / 20, `degenerate: ${pairs} pairs, ${nonEmpty} non-empty sets, ${partial} partial`);
 });

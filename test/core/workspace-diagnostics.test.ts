@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadWorkspace, withWorkspaceDiagnostics } from '../../server/src/core';
+import { loadWorkspace, withWorkspaceDiagnostics, withWorkspaceDiagnosticsSteps } from '../../server/src/core';
 import type { Diagnostic } from '../../server/src/core';
 import { fixtureRoot, listFiles } from '../harness/files';
 import { Expectation, parseFixture } from '../harness/fixture';
@@ -72,4 +72,33 @@ test('the workspace pass never throws nor reports an internal error, whatever li
       }
     }
   }
+});
+
+test('the workspace pass in steps (as the language server runs it, a few policies per step) gives exactly the findings of the pass in one go', () => {
+  let files = 0;
+  let stepped = 0;
+  for (const c of cases) {
+    // Every fixture file, and all of the workspace's policies in one file (many policies per file).
+    const joined = { name: 'joined.yaml', text: c.files.map((f) => f.text).join('\n---\n') };
+    for (const set of [c.files, [...c.files, joined]]) {
+      const ws = loadWorkspace(set.map((f) => ({ file: f.name, text: f.text })));
+      for (const f of set) {
+        const fa = ws.files.find((x) => x.file === f.name)!;
+        const want = withWorkspaceDiagnostics(fa.analysis.diagnostics, ws, f.name, { text: f.text });
+        for (const chunk of [1, 2, 3]) {
+          const steps = withWorkspaceDiagnosticsSteps(fa.analysis.diagnostics, ws, f.name, { text: f.text }, chunk);
+          let n = 0;
+          let r = steps.next();
+          for (; !r.done; r = steps.next()) n++;
+          assert.deepEqual(r.value, want, `${c.name}/${f.name}, ${chunk} per step`);
+          if (fa.analysis.policies.length > chunk) {
+            assert.ok(n > 6, `${c.name}/${f.name}: ${n} steps for ${fa.analysis.policies.length} policies`);
+            stepped++;
+          }
+        }
+        files++;
+      }
+    }
+  }
+  assert.ok(files > 20 && stepped > 10, `${files} files, ${stepped} run in several steps`);
 });

@@ -205,7 +205,7 @@ export type UiAction =
   | { action: 'texts'; args: { selector: string; frame?: 'workbench' | 'webview' | 'any'; text?: string } }
   | { action: 'click'; args: { selector: string; frame?: 'workbench' | 'webview' | 'any'; text?: string; button?: 'left' | 'right' } }
   | { action: 'hoverElement'; args: { selector: string; frame?: 'workbench' | 'webview' | 'any'; text?: string } }
-  | { action: 'hoverEditorText'; args: { text: string; offset?: number } }
+  | { action: 'hoverEditorText'; args: { text: string; offset?: number; whole?: boolean; nth?: number } }
   | { action: 'mouse'; args: { x: number; y: number } }
   | { action: 'evaluate'; args: { expression: string; frame?: 'workbench' | 'webview' | 'any' } }
   | { action: 'screenshot'; args: { path: string; selector?: string; frame?: 'workbench' | 'webview' | 'any' } };

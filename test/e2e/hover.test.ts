@@ -38,7 +38,7 @@ suite('hover', () => {
     );
     assert.match(text, /NetworkPolicy `default\/allow-frontend-to-backend`/);
     assert.match(text, /default\/backend \(Deployment\)/);
-    assert.match(text, /can be reached from: `default\/frontend-pod/);
-    assert.match(text, /\*\*blocked\*\*: `default\/database`/);
+    assert.match(text, /^- ✔ from `default\/frontend-pod` — any port$/m);
+    assert.match(text, /^- ✘ from `default\/database`, `kube-system\/coredns`/m);
   });
 });

@@ -160,8 +160,8 @@ test('hover on a policy names the pods it selects and who can reach them, from t
     }
     assert.match(value, /NetworkPolicy `default\/allow-frontend-to-backend`/);
     assert.match(value, /default\/backend \(Deployment\)/);
-    assert.match(value, /can be reached from: `default\/frontend-pod/);
-    assert.match(value, /\*\*blocked\*\*: `default\/database`/);
+    assert.match(value, /^- ✔ from `default\/frontend-pod` — any port$/m);
+    assert.match(value, /^- ✘ from `default\/database`, `kube-system\/coredns`/m);
     assert.match(value, /`default\/frontend-pod` can still connect to .*`default\/database`/);
     const lenses = await c.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
     assert.equal(lenses?.length, 1);

@@ -35,7 +35,7 @@ export { TEMPLATES, templateById, renderTemplate, renderTemplateSnippet, templat
 export type { TemplateId, TemplateInfo, TemplateChoices, YamlStyle } from './ide/templates';
 export { insertDocument, insertTemplate, documentRegions, detectYamlStyle, detectEol, snippetSite } from './ide/insert';
 export type { Insertion, DocumentRegion, SnippetSite } from './ide/insert';
-export { workspaceDiagnostics, withWorkspaceDiagnostics } from './workspaceRules';
+export { workspaceDiagnostics, withWorkspaceDiagnostics, workspaceDiagnosticsSteps, withWorkspaceDiagnosticsSteps } from './workspaceRules';
 export type { WorkspaceDiagnosticsOptions } from './workspaceRules';
 export { parseSuppressions, applySuppressions } from './suppress';
 export type { Suppressions } from './suppress';

@@ -68,21 +68,46 @@ function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
   return ds.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.code.localeCompare(b.code));
 }
 
+/** Runs steps to the end (the synchronous form of a `…Steps` generator). */
+function finish<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
 /** The workspace rules' findings (NP4xx) for one file of the workspace. */
 export function workspaceDiagnostics(ws: Workspace, file: string, options: WorkspaceDiagnosticsOptions = {}): Diagnostic[] {
+  return finish(workspaceDiagnosticsSteps(ws, file, options, Infinity));
+}
+
+/**
+ * `workspaceDiagnostics` in steps, for a caller that must stay responsive (the language server
+ * serves an edit between two steps): each step runs one rule on at most `chunk` of the file's
+ * policies; the value at the end is the same list (a test compares them). Rules see the file's
+ * policies a chunk at a time, so a rule must judge each policy on its own against the world (all
+ * of them do); identical findings (a rule reading the inventory reports it once per chunk) are
+ * merged, as they always were.
+ */
+export function* workspaceDiagnosticsSteps(ws: Workspace, file: string, options: WorkspaceDiagnosticsOptions = {}, chunk = 25): Generator<void, Diagnostic[], void> {
   const fa = ws.files.find((f) => f.file === file);
   if (!fa) return [];
   const raw: { rule: Rule; finding: Finding }[] = [];
-  const policies = compiledOf(ws.world, file, fa.analysis.policies);
+  const all = compiledOf(ws.world, file, fa.analysis.policies);
   const lookups = lookupsFor(ws.world);
+  const size = Math.max(1, chunk);
   for (const rule of RULES) {
     if (rule.scope !== 'workspace' || !rule.checkWorkspace) continue;
     if (options.settings?.severity?.[rule.meta.code] === 'off') continue;
-    try {
-      rule.checkWorkspace({ world: ws.world, lookups, file, text: options.text, policies, inventory: fa.inventory, report: (finding) => raw.push({ rule, finding }) });
-    } catch (err) {
-      const at = policies[0] ? policies[0].analyzed.base + policies[0].analyzed.doc.anchor.start : 0;
-      raw.push({ rule, finding: { span: { start: at, end: at }, message: t('internal error in rule {0}: {1}', rule.meta.slug, (err as Error).message) } });
+    for (let from = 0; from === 0 || from < all.length; from += size) {
+      const policies = size >= all.length ? all : all.slice(from, from + size);
+      try {
+        rule.checkWorkspace({ world: ws.world, lookups, file, text: options.text, policies, inventory: fa.inventory, report: (finding) => raw.push({ rule, finding }) });
+      } catch (err) {
+        const at = all[0] ? all[0].analyzed.base + all[0].analyzed.doc.anchor.start : 0;
+        raw.push({ rule, finding: { span: { start: at, end: at }, message: t('internal error in rule {0}: {1}', rule.meta.slug, (err as Error).message) } });
+      }
+      yield;
     }
   }
   const suppressions = options.text === undefined ? undefined : parseSuppressions(options.text);
@@ -150,6 +175,11 @@ function policyAt(policies: readonly FilePolicy[], offset: number): FilePolicy |
  * NP302 warnings other policies of the workspace answer, plus the workspace rules' findings.
  */
 export function withWorkspaceDiagnostics(fileDiagnostics: readonly Diagnostic[], ws: Workspace, file: string, options: WorkspaceDiagnosticsOptions = {}): Diagnostic[] {
+  return finish(withWorkspaceDiagnosticsSteps(fileDiagnostics, ws, file, options, Infinity));
+}
+
+/** `withWorkspaceDiagnostics` in steps (see `workspaceDiagnosticsSteps`). */
+export function* withWorkspaceDiagnosticsSteps(fileDiagnostics: readonly Diagnostic[], ws: Workspace, file: string, options: WorkspaceDiagnosticsOptions = {}, chunk = 25): Generator<void, Diagnostic[], void> {
   const fa = ws.files.find((f) => f.file === file);
   let kept: readonly Diagnostic[] = fileDiagnostics;
   if (fa && fileDiagnostics.some((d) => d.code === 'NP302')) {
@@ -160,6 +190,7 @@ export function withWorkspaceDiagnostics(fileDiagnostics: readonly Diagnostic[],
       const fp = policyAt(policies, d.span.start);
       return !fp?.compiled || !dnsFromWorkspace(lookups, fp.compiled);
     });
+    yield;
   }
-  return sortDiagnostics([...kept, ...workspaceDiagnostics(ws, file, options)]);
+  return sortDiagnostics([...kept, ...(yield* workspaceDiagnosticsSteps(ws, file, options, chunk))]);
 }

@@ -9,7 +9,8 @@ import { pathToFileURL } from 'url';
 import { CodeActionKind, CodeLens, Connection, Diagnostic as LspDiagnostic, DidChangeConfigurationNotification, FileChangeType, Hover, InitializeResult, MarkupKind, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'url';
-import { buildPlan, describePolicies, describePolicy, getHover, listPolicies, renderPlanText, setLocale, t, withWorkspaceDiagnostics } from '../core';
+import { buildPlan, describePolicies, describePolicy, getHover, listPolicies, renderPlanText, setLocale, t, withWorkspaceDiagnostics, withWorkspaceDiagnosticsSteps } from '../core';
+import type { Diagnostic as CoreDiagnostic } from '../core';
 import { quickFixes, toLspDiagnostic, toRange } from './convert';
 import { WorkspaceIndex } from './workspaceIndex';
 import { runSafe } from './runSafe';
@@ -158,18 +159,40 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       if (old) clearTimeout(old);
       workspaceTimers.set(doc.uri, setTimeout(() => {
         workspaceTimers.delete(doc.uri);
-        runSafe(connection, `workspace findings for ${doc.uri}`, undefined, undefined, () => {
-          const current = documents.get(doc.uri);
-          if (!current || current.version !== version || !settings.enable) return;
-          const generation = index.generation;
-          const all = withWorkspaceDiagnostics(analysis.diagnostics, index.workspace(), doc.uri, { text, settings: { severity: settings.severity } });
-          publish(doc.uri, version, all.map((d) => toLspDiagnostic(doc, d, docsUrl)));
-          shownGeneration.set(doc.uri, generation);
-        });
-        // This document's change may change what the others' workspace findings say.
-        scheduleRefresh(0);
+        workspacePass(doc, version, analysis.diagnostics, text);
       }, workspaceDelay));
     });
+  }
+
+  /**
+   * The workspace findings for one version of a document, in steps across turns of the event loop
+   * (the world first, then a rule on a few policies per step), so an edit or a hover arriving
+   * meanwhile is served first; a newer edit of the document abandons the pass (its own follows).
+   */
+  function workspacePass(doc: TextDocument, version: number, fileDiagnostics: readonly CoreDiagnostic[], text: string): void {
+    const label = `workspace findings for ${doc.uri}`;
+    const superseded = () => documents.get(doc.uri)?.version !== version || !settings.enable || timers.has(doc.uri) || workspaceTimers.has(doc.uri);
+    let steps: Generator<void, CoreDiagnostic[], void> | undefined;
+    let generation = 0;
+    const step = (): void => {
+      const more = runSafe(connection, label, false, undefined, () => {
+        if (superseded()) return false;
+        if (!steps) {
+          generation = index.generation;
+          steps = withWorkspaceDiagnosticsSteps(fileDiagnostics, index.workspace(), doc.uri, { text, settings: { severity: settings.severity } });
+          return true;
+        }
+        const r = steps.next();
+        if (!r.done) return true;
+        publish(doc.uri, version, r.value.map((d) => toLspDiagnostic(doc, d, docsUrl)));
+        shownGeneration.set(doc.uri, generation);
+        // This document's change may change what the others' workspace findings say.
+        scheduleRefresh(0);
+        return false;
+      });
+      if (more) setImmediate(step);
+    };
+    step();
   }
 
   /** Per open document: the workspace generation its published workspace findings were computed from. */

@@ -1,92 +1,177 @@
 /**
- * One pod's reachability against every other pod of the world, for the hover: which ports each
- * other pod may open to it, and which ports of each other pod it may open. The answers are the
- * ones `evaluate` gives pair by pair (a test checks that on random worlds), computed without a
- * verdict object per pair:
+ * One pod's connections with every other pod of the world, for the hover: the ports each other
+ * pod may open to it, and the ports of each other pod it may open, over every port (connection
+ * sets, `connset.ts`). The answers are `connectionsBetween`'s pair by pair (a property test checks
+ * that on random worlds, and `connectionsBetween` is checked against `evaluate`), computed without
+ * a pair object:
  *
- *   - the hovered pod's own rules are matched against every pod once (a mask per peer),
+ *   - the hovered pod's own rules are matched against every pod once (a mask per peer, kept per world),
  *   - every other rule in the world is matched against the hovered pod once (a boolean per peer),
- *   - then each other pod costs a few lookups in the policies selecting it.
- *
- * Ports are asked per destination as the hover asks them: the destination's container ports,
- * else the numeric ports the world's ingress rules name, else 80/TCP (at most 8).
+ *   - then each other pod costs a few lookups and set unions in the policies selecting it.
  */
 import type { PodInfo } from '../model/inventory';
 import type { CompiledPeer, CompiledPolicy, CompiledRule } from './compile';
-import { Endpoint, peerMatches, policiesSelecting, portEntryMatches, World } from './evaluate';
+import { Endpoint, namespaceLabels, peerMatches, policiesSelecting, World } from './evaluate';
+import { matchesSelector } from './selector';
+import { ALL_CONNECTIONS, ConnSet, connIsAll, connIsEmpty, intersectConn, NO_CONNECTIONS, rulePortSet, unionConn } from './connset';
 
-export interface PortRef {
-  readonly port: number;
-  readonly protocol: string;
-}
-
-export interface PairReach {
+export interface PairSets {
   readonly other: PodInfo;
-  /** Ports of the hovered pod that `other` may open (`other` → pod). */
-  readonly inPorts: readonly PortRef[];
-  /** Ports of `other` the hovered pod may open (pod → `other`). */
-  readonly outPorts: readonly PortRef[];
+  /** What `other` may open to the hovered pod (`other` → pod). */
+  readonly inSet: ConnSet;
+  /** What the hovered pod may open to `other` (pod → `other`). */
+  readonly outSet: ConnSet;
 }
 
-const MAX_PORTS = 8;
-
-/** What every call on one world shares: endpoints, pod positions, each pod's candidate ports. */
+/** What every call on one world shares: endpoints, pod positions, peer masks. */
 interface WorldCache {
   readonly endpoints: readonly Endpoint[];
-  readonly index: ReadonlyMap<PodInfo, number>;
-  readonly ports: Map<PodInfo, PortRef[]>;
   /** Per peer of a policy: which pods of the world it matches. */
   readonly peerMasks: Map<CompiledPeer, Uint8Array>;
-  /** The numeric ports the world's ingress rules name (the fallback for a pod without ports). */
-  fallback?: PortRef[];
+  /** Per rule without named ports: its ports (the same whatever the destination). */
+  readonly fixedSets: Map<CompiledRule, ConnSet>;
+  /** Per rule with named ports: its ports per destination container-port list (pods share a few lists). */
+  readonly namedSets: Map<CompiledRule, Map<string, ConnSet>>;
+  /** Per pod: its container ports as a key for namedSets. */
+  readonly portKeys: Map<PodInfo, string>;
+  /** Pod positions per namespace. */
+  byNamespace?: Map<string, number[]>;
+  /** The last answers per pod (hovering the same policy again, or a source several policies name), at most RECENT. */
+  readonly recent: Map<string, { readonly pod: PodInfo; readonly sets: PairSets[] }>;
 }
+
+const RECENT = 32;
 
 const CACHES = new WeakMap<World, WorldCache>();
 
 function cacheOf(world: World): WorldCache {
   let c = CACHES.get(world);
   if (!c) {
-    const index = new Map<PodInfo, number>();
-    world.pods.forEach((p, i) => index.set(p, i));
-    c = { endpoints: world.pods.map((p) => ({ kind: 'pod', pod: p })), index, ports: new Map(), peerMasks: new Map() };
+    c = { endpoints: world.pods.map((p) => ({ kind: 'pod', pod: p })), peerMasks: new Map(), fixedSets: new Map(), namedSets: new Map(), portKeys: new Map(), recent: new Map() };
     CACHES.set(world, c);
   }
   return c;
 }
 
-/** Ports worth asking about for a destination: its container ports, else the ports the rules name, else 80/TCP. */
-export function candidatePorts(world: World, dest: PodInfo): PortRef[] {
-  const cache = cacheOf(world);
-  const known = cache.ports.get(dest);
-  if (known) return known;
-  const out = new Map<string, PortRef>();
-  for (const cp of dest.ports) out.set(`${cp.port}/${cp.protocol}`, { port: cp.port, protocol: cp.protocol });
-  if (out.size === 0) {
-    if (!cache.fallback) {
-      const named = new Map<string, PortRef>();
-      for (const pol of world.policies) for (const r of pol.ingress) for (const pt of r.ports ?? []) if (typeof pt.port === 'number') named.set(`${pt.port}/${pt.protocol}`, { port: pt.port, protocol: pt.protocol });
-      cache.fallback = [...named.values()];
-    }
-    for (const p of cache.fallback) out.set(`${p.port}/${p.protocol}`, p);
-  }
-  if (out.size === 0) out.set('80/TCP', { port: 80, protocol: 'TCP' });
-  const list = [...out.values()].slice(0, MAX_PORTS);
-  cache.ports.set(dest, list);
-  return list;
-}
-
-function rulePortOk(rule: CompiledRule, p: PortRef, dest: Endpoint): boolean {
-  return !rule.ports || rule.ports.some((e) => portEntryMatches(e, p.port, p.protocol, dest));
+// Set algebra with the identities taken first: most pairs are all or nothing, and this loop runs
+// for every pod of the world on each hover (the general operations allocate).
+function isNone(a: ConnSet): boolean {
+  return a === NO_CONNECTIONS || connIsEmpty(a);
 }
 
 /**
- * For every pod of the world other than `pod`: the ports each way, exactly as
- * `evaluate(world, {from, to, port, protocol}).allowed` would answer them. `outOnly`: only the
- * ports from `pod` to the others (inPorts are left empty).
+ * Results of the set operations by operand identity: the sets come from a few rules' port lists,
+ * so the same unions and intersections recur for most pairs; answers are shared objects. Pure
+ * memo (module level, bounded), like the per-world caches.
  */
-export function reachabilityOf(world: World, pod: PodInfo, opts: { readonly outOnly?: boolean } = {}): PairReach[] {
-  const self: Endpoint = { kind: 'pod', pod };
+const OPS = { union: new WeakMap<ConnSet, Map<ConnSet, ConnSet>>(), intersect: new WeakMap<ConnSet, Map<ConnSet, ConnSet>>() };
+const MAX_OPS_PER_SET = 256;
+
+function memoOp(table: WeakMap<ConnSet, Map<ConnSet, ConnSet>>, a: ConnSet, b: ConnSet, op: () => ConnSet): ConnSet {
+  let m = table.get(a);
+  if (!m) table.set(a, (m = new Map()));
+  let v = m.get(b);
+  if (!v) {
+    if (m.size >= MAX_OPS_PER_SET) m.clear();
+    m.set(b, (v = op()));
+  }
+  return v;
+}
+
+function union(a: ConnSet, b: ConnSet): ConnSet {
+  if (a === ALL_CONNECTIONS || b === ALL_CONNECTIONS) return ALL_CONNECTIONS;
+  if (a === b || isNone(b)) return a;
+  if (isNone(a)) return b;
+  return memoOp(OPS.union, a, b, () => canonical(unionConn(a, b)));
+}
+
+function intersect(a: ConnSet, b: ConnSet): ConnSet {
+  if (a === ALL_CONNECTIONS || a === b) return b;
+  if (b === ALL_CONNECTIONS) return a;
+  if (isNone(a) || isNone(b)) return NO_CONNECTIONS;
+  return memoOp(OPS.intersect, a, b, () => {
+    const r = intersectConn(a, b);
+    return isNone(r) ? NO_CONNECTIONS : r;
+  });
+}
+
+/** The same set, as the shared constant when it is everything (so the identities above apply). */
+function canonical(a: ConnSet): ConnSet {
+  return a === ALL_CONNECTIONS || connIsAll(a) ? ALL_CONNECTIONS : isNone(a) ? NO_CONNECTIONS : a;
+}
+
+/**
+ * Which pods of the world a peer matches: `peerMatches` decides every pod, but only pods that
+ * can match are asked: a pod selector alone matches in the policy's namespace only, and a
+ * namespace selector only in the namespaces whose labels it matches (the first test
+ * `peerMatches` makes).
+ */
+function buildMask(world: World, cache: WorldCache, policy: CompiledPolicy, peer: CompiledPeer): Uint8Array {
+  const { endpoints } = cache;
+  const m = new Uint8Array(endpoints.length);
+  if (peer.ipBlock || (!peer.podSelector && !peer.namespaceSelector)) {
+    for (let k = 0; k < endpoints.length; k++) if (peerMatches(world, policy, peer, endpoints[k])) m[k] = 1;
+    return m;
+  }
+  if (!cache.byNamespace) {
+    const by = new Map<string, number[]>();
+    world.pods.forEach((p, k) => {
+      const list = by.get(p.namespace);
+      if (list) list.push(k);
+      else by.set(p.namespace, [k]);
+    });
+    cache.byNamespace = by;
+  }
+  for (const [ns, ks] of cache.byNamespace) {
+    if (peer.namespaceSelector ? !matchesSelector(peer.namespaceSelector, namespaceLabels(world, ns)) : ns !== policy.ref.namespace) continue;
+    for (const k of ks) if (peerMatches(world, policy, peer, endpoints[k])) m[k] = 1;
+  }
+  return m;
+}
+
+/** A rule's ports towards `dest`; kept per world for rules whose ports do not depend on the destination. */
+function portSet(cache: WorldCache, rule: CompiledRule, dest: Endpoint): ConnSet {
+  if (hasNamedPort(rule)) {
+    if (dest.kind !== 'pod') return canonical(rulePortSet(rule, dest));
+    let key = cache.portKeys.get(dest.pod);
+    if (key === undefined) cache.portKeys.set(dest.pod, (key = dest.pod.ports.map((p) => `${p.name ?? ''}/${p.port}/${p.protocol}`).join(' ')));
+    let byKey = cache.namedSets.get(rule);
+    if (!byKey) cache.namedSets.set(rule, (byKey = new Map()));
+    let v = byKey.get(key);
+    if (!v) byKey.set(key, (v = canonical(rulePortSet(rule, dest))));
+    return v;
+  }
+  let v = cache.fixedSets.get(rule);
+  if (!v) cache.fixedSets.set(rule, (v = canonical(rulePortSet(rule, dest))));
+  return v;
+}
+
+function hasNamedPort(rule: CompiledRule): boolean {
+  return !!rule.ports?.some((e) => typeof e.port === 'string');
+}
+
+/**
+ * For every pod of the world other than `pod`, in the world's order: the connection sets each
+ * way, equal to `connectionsBetween(world, other, pod)` and `connectionsBetween(world, pod, other)`.
+ * `outOnly`: only pod → other is needed (inSet is empty unless a full answer was at hand). Answers
+ * are kept per world for the last few pods; the arrays are shared, do not change them.
+ */
+export function connectionsOf(world: World, pod: PodInfo, opts: { readonly outOnly?: boolean } = {}): PairSets[] {
   const cache = cacheOf(world);
+  const index = world.pods.indexOf(pod);
+  const full = cache.recent.get(`${index}`);
+  if (full && full.pod === pod) return full.sets;
+  const key = `${index}${opts.outOnly ? ' out' : ''}`;
+  const known = cache.recent.get(key);
+  if (known && known.pod === pod) return known.sets;
+  const sets = compute(world, cache, pod, opts);
+  if (cache.recent.size >= RECENT) cache.recent.delete(cache.recent.keys().next().value!);
+  cache.recent.set(key, { pod, sets });
+  return sets;
+}
+
+function compute(world: World, cache: WorldCache, pod: PodInfo, opts: { readonly outOnly?: boolean }): PairSets[] {
+  const self: Endpoint = { kind: 'pod', pod };
   const { endpoints } = cache;
 
   // Whether a peer of some policy matches the hovered pod (each peer once).
@@ -102,8 +187,7 @@ export function reachabilityOf(world: World, pod: PodInfo, opts: { readonly outO
   const peerMask = (policy: CompiledPolicy, peer: CompiledPeer): Uint8Array => {
     let m = cache.peerMasks.get(peer);
     if (!m) {
-      m = new Uint8Array(endpoints.length);
-      for (let k = 0; k < endpoints.length; k++) if (peerMatches(world, policy, peer, endpoints[k])) m[k] = 1;
+      m = buildMask(world, cache, policy, peer);
       cache.peerMasks.set(peer, m);
     }
     return m;
@@ -118,66 +202,84 @@ export function reachabilityOf(world: World, pod: PodInfo, opts: { readonly outO
     }
     return m;
   };
-  const ownIngress = policiesSelecting(world, pod, 'ingress').flatMap((p) => p.ingress.map((rule) => ({ rule, mask: ruleMask(p, rule) })));
-  const ownEgress = policiesSelecting(world, pod, 'egress').flatMap((p) => p.egress.map((rule) => ({ rule, mask: ruleMask(p, rule) })));
-  const ingressIsolated = policiesSelecting(world, pod, 'ingress').length > 0;
-  const egressIsolated = policiesSelecting(world, pod, 'egress').length > 0;
+  const ingressPolicies = policiesSelecting(world, pod, 'ingress');
+  const egressPolicies = policiesSelecting(world, pod, 'egress');
+  // The pod's ingress rules: the destination is the pod itself, so each rule's ports are fixed.
+  const ownIngress = ingressPolicies.flatMap((p) => p.ingress.map((rule) => ({ mask: ruleMask(p, rule), set: portSet(cache, rule, self) })));
+  // The pod's egress rules: named ports resolve on each destination.
+  const ownEgress = egressPolicies.flatMap((p) => p.egress.map((rule) => ({ rule, mask: ruleMask(p, rule), fixed: hasNamedPort(rule) ? undefined : portSet(cache, rule, self) })));
 
-  const selfPorts = candidatePorts(world, pod);
-  // Whether a policy's egress rules let a pod reach the hovered pod, per port of it (each policy once).
-  const egressToSelf = new Map<CompiledPolicy, boolean[]>();
-  const egressAllowsSelf = (pol: CompiledPolicy, i: number): boolean => {
+  // Another pod's egress policy towards the hovered pod: the union of its rules that match the pod (each policy once).
+  const egressToSelf = new Map<CompiledPolicy, ConnSet>();
+  const egressSetToSelf = (pol: CompiledPolicy): ConnSet => {
     let v = egressToSelf.get(pol);
-    if (!v) egressToSelf.set(pol, (v = selfPorts.map((p) => pol.egress.some((r) => rulePortOk(r, p, self) && ruleHitsSelf(pol, r)))));
-    return v[i];
-  };
-  // Per port of the hovered pod: the masks of its ingress rules that allow that port (undefined: every peer).
-  const ingressMasksByPort = selfPorts.map((p) => ownIngress.filter(({ rule }) => rulePortOk(rule, p, self)).map(({ mask }) => mask));
-  // A rule without named ports allows a port whatever the destination: decide once per port.
-  const numericOk = new Map<CompiledRule, Map<string, boolean>>();
-  const egressRulePortOk = (rule: CompiledRule, p: PortRef, dest: Endpoint): boolean => {
-    if (!rule.ports) return true;
-    if (rule.ports.some((e) => typeof e.port === 'string')) return rulePortOk(rule, p, dest);
-    let m = numericOk.get(rule);
-    if (!m) numericOk.set(rule, (m = new Map()));
-    const key = `${p.port}/${p.protocol}`;
-    let v = m.get(key);
-    if (v === undefined) m.set(key, (v = rulePortOk(rule, p, dest)));
+    if (!v) {
+      v = NO_CONNECTIONS;
+      for (const r of pol.egress) if (ruleHitsSelf(pol, r)) v = union(v, portSet(cache, r, self));
+      egressToSelf.set(pol, v);
+    }
     return v;
   };
-  const none: readonly PortRef[] = [];
-  const out: PairReach[] = [];
+  // Another pod's ingress policy towards the hovered pod as a source: its rules that match the pod,
+  // and their union when no rule names a port (otherwise it depends on the destination pod).
+  const ingressFromSelf = new Map<CompiledPolicy, { rules: CompiledRule[]; fixed?: ConnSet }>();
+  const ingressRulesFromSelf = (pol: CompiledPolicy) => {
+    let v = ingressFromSelf.get(pol);
+    if (!v) {
+      const rules = pol.ingress.filter((r) => ruleHitsSelf(pol, r));
+      let fixed: ConnSet | undefined = NO_CONNECTIONS;
+      for (const r of rules) {
+        if (hasNamedPort(r)) {
+          fixed = undefined;
+          break;
+        }
+        fixed = union(fixed, portSet(cache, r, self));
+      }
+      ingressFromSelf.set(pol, (v = { rules, fixed }));
+    }
+    return v;
+  };
+
+  const out: PairSets[] = [];
   const pods = world.pods;
   for (let k = 0; k < pods.length; k++) {
     const other = pods[k];
     if (other === pod) continue;
     const otherEp = endpoints[k];
     const sel = world.selecting.get(other);
-    // other → pod: other's egress to the pod, the pod's ingress from other.
-    let inPorts: PortRef[] | readonly PortRef[] = none;
+    // other → pod: other's egress towards the pod, the pod's ingress from other.
+    let inSet: ConnSet = NO_CONNECTIONS;
     if (!opts.outOnly) {
       const otherEgress = sel ? sel.egress : policiesSelecting(world, other, 'egress');
-      let list: PortRef[] | undefined;
-      for (let i = 0; i < selfPorts.length; i++) {
-        let ok = otherEgress.length === 0;
-        for (let j = 0; !ok && j < otherEgress.length; j++) ok = egressAllowsSelf(otherEgress[j], i);
-        if (ok && ingressIsolated) {
-          const masks = ingressMasksByPort[i];
-          ok = false;
-          for (let j = 0; !ok && j < masks.length; j++) ok = !masks[j] || masks[j]![k] === 1;
+      let e: ConnSet = otherEgress.length === 0 ? ALL_CONNECTIONS : NO_CONNECTIONS;
+      for (let j = 0; j < otherEgress.length && e !== ALL_CONNECTIONS; j++) e = union(e, egressSetToSelf(otherEgress[j]));
+      if (!connIsEmpty(e)) {
+        let i: ConnSet = ingressPolicies.length === 0 ? ALL_CONNECTIONS : NO_CONNECTIONS;
+        for (let j = 0; j < ownIngress.length && i !== ALL_CONNECTIONS; j++) {
+          const { mask, set } = ownIngress[j];
+          if (!mask || mask[k] === 1) i = union(i, set);
         }
-        if (ok) (list ??= []).push(selfPorts[i]);
+        inSet = intersect(e, i);
       }
-      if (list) inPorts = list;
     }
-    // pod → other: the pod's egress to other, other's ingress from the pod.
-    const otherIngress = sel ? sel.ingress : policiesSelecting(world, other, 'ingress');
-    const outPorts = candidatePorts(world, other).filter((p) => {
-      const egressOk = !egressIsolated || ownEgress.some(({ rule, mask }) => (!mask || mask[k] === 1) && egressRulePortOk(rule, p, otherEp));
-      if (!egressOk) return false;
-      return otherIngress.length === 0 || otherIngress.some((pol) => pol.ingress.some((r) => rulePortOk(r, p, otherEp) && ruleHitsSelf(pol, r)));
-    });
-    out.push({ other, inPorts, outPorts });
+    // pod → other: the pod's egress towards other, other's ingress from the pod.
+    let e: ConnSet = egressPolicies.length === 0 ? ALL_CONNECTIONS : NO_CONNECTIONS;
+    for (let j = 0; j < ownEgress.length && e !== ALL_CONNECTIONS; j++) {
+      const { rule, mask, fixed } = ownEgress[j];
+      if (!mask || mask[k] === 1) e = union(e, fixed ?? portSet(cache, rule, otherEp));
+    }
+    let outSet: ConnSet = NO_CONNECTIONS;
+    if (!connIsEmpty(e)) {
+      const otherIngress = sel ? sel.ingress : policiesSelecting(world, other, 'ingress');
+      let i: ConnSet = otherIngress.length === 0 ? ALL_CONNECTIONS : NO_CONNECTIONS;
+      for (let j = 0; j < otherIngress.length && i !== ALL_CONNECTIONS; j++) {
+        const { rules, fixed } = ingressRulesFromSelf(otherIngress[j]);
+        if (fixed) i = union(i, fixed);
+        else for (const r of rules) i = union(i, portSet(cache, r, otherEp));
+      }
+      outSet = intersect(e, i);
+    }
+    out.push({ other, inSet, outSet });
   }
   return out;
 }
