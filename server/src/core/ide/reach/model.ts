@@ -146,11 +146,57 @@ function edgesUpTo(world: World, groups: readonly PodGroup[], max: number | unde
   return { idx, ranges, perRange, kept, edges, omitted: namespaces.slice(n).map((ns) => ns[0].namespace) };
 }
 
+/** The edges between the nodes and the external ranges (the address space split by the ipBlocks of their policies). */
+function externalOnly(world: World, groups: readonly PodGroup[], makeEdge: MakeEdge) {
+  const ranges = externalRanges({ ...world, policies: relevantPolicies(world, groups.flatMap((g) => g.members)) });
+  const idx = connectivityIndex(world, ranges.map((r) => r.endpoint));
+  const perRange = ranges.map(() => 0);
+  const edges: ReachEdge[] = [];
+  for (const g of groups) {
+    ranges.forEach((r, k) => {
+      const out = idx.between(g.indices[0], idx.podCount + k);
+      if (!connIsEmpty(out)) {
+        edges.push(makeEdge(g.id, r.id, out));
+        perRange[k]++;
+      }
+      const back = idx.between(idx.podCount + k, g.indices[0]);
+      if (!connIsEmpty(back)) {
+        edges.push(makeEdge(r.id, g.id, back));
+        perRange[k]++;
+      }
+    });
+  }
+  return { ranges, perRange, edges };
+}
+
+/**
+ * At most `max` edges: namespaces are added one by one while everything fits (the first always).
+ * The external ranges are split again at each step by the ipBlocks of the kept pods' policies
+ * only, so that a namespace left out does not make the others' ranges finer.
+ */
+function limitedEdges(world: World, groups: readonly PodGroup[], max: number, makeEdge: MakeEdge) {
+  const namespaces = byNamespace(groups);
+  const idx = connectivityIndex(world);
+  const kept: PodGroup[] = [];
+  const podEdges: ReachEdge[] = [];
+  let ext = externalOnly(world, [], makeEdge);
+  let n = 0;
+  for (; n < namespaces.length; n++) {
+    const nextPod = namespaceEdges(idx, namespaces[n], kept, [], makeEdge, []);
+    if (kept.length > 0 && podEdges.length + nextPod.length > max) break;
+    const nextExt = externalOnly(world, [...kept, ...namespaces[n]], makeEdge);
+    if (kept.length > 0 && podEdges.length + nextPod.length + nextExt.edges.length > max) break;
+    kept.push(...namespaces[n]);
+    podEdges.push(...nextPod);
+    ext = nextExt;
+  }
+  return { idx, ranges: ext.ranges, perRange: ext.perRange, kept, edges: [...podEdges, ...ext.edges], omitted: namespaces.slice(n).map((ns) => ns[0].namespace) };
+}
+
 export function buildReachabilityModel(world: World, locate?: Locate, opts: ReachabilityParams = {}): ReachabilityModel {
   const makeEdge = edgeMaker();
-  let r = edgesUpTo(world, podGroups(world, opts.namespaces), opts.maxEdges, makeEdge);
-  // Namespaces were left out: split the address space again by the ipBlocks the kept pods' policies name only.
-  if (r.omitted.length) r = { ...edgesUpTo(world, r.kept, undefined, makeEdge), omitted: r.omitted };
+  const groups = podGroups(world, opts.namespaces);
+  const r = opts.maxEdges === undefined ? edgesUpTo(world, groups, undefined, makeEdge) : limitedEdges(world, groups, opts.maxEdges, makeEdge);
   const { idx, ranges, perRange, kept: included, edges } = r;
   const omitted = r.omitted.length ? r.omitted : undefined;
 
