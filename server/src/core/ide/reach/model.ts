@@ -125,8 +125,8 @@ function byNamespace(groups: readonly PodGroup[]): PodGroup[][] {
   return out;
 }
 
-/** Nodes and edges, namespace by namespace, up to `max` edges (the first namespace always). */
-function edgesUpTo(world: World, groups: readonly PodGroup[], max: number | undefined, makeEdge: MakeEdge) {
+/** Every edge of the nodes: between them, and with the address ranges their policies' ipBlocks name. */
+function allEdges(world: World, groups: readonly PodGroup[], makeEdge: MakeEdge) {
   const pods = groups.flatMap((g) => g.members);
   // The address space split by the ipBlocks of the policies selecting these pods: no other ipBlock decides their edges.
   const ranges = externalRanges({ ...world, policies: relevantPolicies(world, pods) });
@@ -134,17 +134,11 @@ function edgesUpTo(world: World, groups: readonly PodGroup[], max: number | unde
   const perRange = ranges.map(() => 0);
   const kept: PodGroup[] = [];
   const edges: ReachEdge[] = [];
-  const namespaces = byNamespace(groups);
-  let n = 0;
-  for (; n < namespaces.length; n++) {
-    const counts = ranges.map(() => 0);
-    const next = namespaceEdges(idx, namespaces[n], kept, ranges, makeEdge, counts);
-    if (max !== undefined && kept.length > 0 && edges.length + next.length > max) break;
-    kept.push(...namespaces[n]);
-    edges.push(...next);
-    counts.forEach((c, k) => (perRange[k] += c));
+  for (const ns of byNamespace(groups)) {
+    edges.push(...namespaceEdges(idx, ns, kept, ranges, makeEdge, perRange));
+    kept.push(...ns);
   }
-  return { idx, ranges, perRange, kept, edges, omitted: namespaces.slice(n).map((ns) => ns[0].namespace) };
+  return { ranges, perRange, kept, edges, omitted: [] as string[] };
 }
 
 /** The edges between the nodes and the external ranges (the address space split by the ipBlocks of their policies). */
@@ -193,7 +187,7 @@ function limitedEdges(world: World, groups: readonly PodGroup[], max: number, ma
     podEdges.push(...nextPod);
     ext = nextExt;
   }
-  return { idx, ranges: ext.ranges, perRange: ext.perRange, kept, edges: [...podEdges, ...ext.edges], omitted: namespaces.slice(n).map((ns) => ns[0].namespace) };
+  return { ranges: ext.ranges, perRange: ext.perRange, kept, edges: [...podEdges, ...ext.edges], omitted: namespaces.slice(n).map((ns) => ns[0].namespace) };
 }
 
 /**
@@ -213,7 +207,7 @@ function nodePods(world: World, groups: readonly PodGroup[]): { readonly nodeWor
 export function buildReachabilityModel(world: World, locate?: Locate, opts: ReachabilityParams = {}): ReachabilityModel {
   const makeEdge = edgeMaker();
   const { nodeWorld, groups } = nodePods(world, podGroups(world, opts.namespaces));
-  const r = opts.maxEdges === undefined ? edgesUpTo(nodeWorld, groups, undefined, makeEdge) : limitedEdges(nodeWorld, groups, opts.maxEdges, makeEdge);
+  const r = opts.maxEdges === undefined ? allEdges(nodeWorld, groups, makeEdge) : limitedEdges(nodeWorld, groups, opts.maxEdges, makeEdge);
   const { ranges, perRange, kept: included, edges } = r;
   const omitted = r.omitted.length ? r.omitted : undefined;
 
