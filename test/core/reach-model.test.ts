@@ -226,6 +226,9 @@ test('explainEdge: an allowed edge cites the rule, a missing one says why, on a 
   const udp = explainEdge(world, { from: BACKEND, to: DNS, port: 53, protocol: 'UDP' }, locate)!;
   assert.equal(udp.allowed, false);
   assert.equal(udp.protocol, 'UDP');
+  // A protocol without a port: the destination's container port of that protocol.
+  const tcp = explainEdge(world, { from: BACKEND, to: DNS, protocol: 'TCP' }, locate)!;
+  assert.deepEqual([tcp.port, tcp.protocol, tcp.allowed], [53, 'TCP', false]);
   // Between two of worker's pods.
   const self = explainEdge(world, { from: WORKER, to: WORKER }, locate)!;
   assert.equal(self.allowed, true);
