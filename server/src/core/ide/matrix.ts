@@ -1,6 +1,7 @@
 /**
- * The reachability matrix of every pod to every pod on one port, for people (text, Markdown,
- * JSON). The explanation of one connection's verdict lives in traffic.ts (re-exported here).
+ * The reachability matrix of every pod to every pod on one port, as text, Markdown and JSON.
+ * (The explanation of one verdict is in explain.ts, policy parts as text in peers.ts; both are
+ * re-exported here for the modules that import them from this one.)
  *
  * The matrix gives exactly the answers `evaluate` gives, pair by pair, but computes them in
  * O(pods² × selecting rules): the policies selecting each pod are found once per pod, every peer's
@@ -12,11 +13,13 @@ import type { CompiledPeer, CompiledPolicy, CompiledRule, RejectedPolicy } from 
 import { Endpoint, peerMatches, portEntryMatches, World } from '../semantics/evaluate';
 import { matchesSelector } from '../semantics/selector';
 import { Locate, where } from './provenance';
-import { locationOf, podLabel, podTitle, policyName } from './traffic';
+import { podLabel, podTitle, policyName } from './peers';
+import { locationOf } from './explain';
 import { t } from '../l10n';
 
-export { explainTraffic, renderTrafficText, podTitle, describePeer, describePort } from './traffic';
-export type { TrafficExplanation, DirectionExplanation, AllowedBy, PolicyLocation } from './traffic';
+export { podTitle, describePeer, describePort } from './peers';
+export { explainTraffic, renderTrafficText } from './explain';
+export type { PolicyLocation, AllowedBy, DirectionExplanation, TrafficExplanation } from './explain';
 
 // ---------------------------------------------------------------------------------------------
 // The reachability matrix

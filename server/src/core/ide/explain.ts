@@ -1,66 +1,15 @@
 /**
- * The explanation of one connection's verdict, for people: which policies isolate each end,
- * which rule allowed it, or why none did; policies the API server rejects are named as not
- * applied (and as the reason a pod they select is not isolated). Also the short descriptions of
- * pods, peers and ports the matrix (matrix.ts) shares.
+ * The explanation of one connection's verdict: which policies isolate each end (with file:line),
+ * which policy, rule, peer and port allowed it, or why no rule did.
  */
-import type { PodInfo } from '../model/inventory';
-import type { CompiledPeer, CompiledPolicy, CompiledPort, CompiledRule, PolicyRef, RejectedPolicy } from '../semantics/compile';
+import type { CompiledPolicy, CompiledRule, PolicyRef, RejectedPolicy } from '../semantics/compile';
 import { evaluate, peerMatches, portEntryMatches, RuleMatch, Traffic, Verdict, World } from '../semantics/evaluate';
-import { matchesSelector, formatSelector } from '../semantics/selector';
+import { matchesSelector } from '../semantics/selector';
 import { endpointName } from '../workspace';
 import { Locate, where } from './provenance';
+import { describePeer, describePort, peerPath, policyName, rulePath } from './peers';
 import { t } from '../l10n';
 
-// ---------------------------------------------------------------------------------------------
-// Describing policy parts
-
-export function podLabel(p: PodInfo): string {
-  return `${p.namespace}/${p.name}`;
-}
-
-/** `default/backend`, or `default/backend (Deployment)` for a workload. */
-export function podTitle(p: PodInfo): string {
-  return p.kind === 'Pod' ? podLabel(p) : `${podLabel(p)} (${p.kind})`;
-}
-
-export function describePeer(peer: CompiledPeer): string {
-  if (peer.ipBlock) {
-    const ex = peer.ipBlock.except.map((e) => e.text);
-    return ex.length ? t('ipBlock {0} except {1}', peer.ipBlock.cidrText, ex.join(', ')) : `ipBlock ${peer.ipBlock.cidrText}`;
-  }
-  const parts: string[] = [];
-  if (peer.namespaceSelector) {
-    const s = formatSelector(peer.namespaceSelector);
-    parts.push(s === '<none>' ? t('namespaceSelector {} (every namespace)') : `namespaceSelector ${s}`);
-  }
-  if (peer.podSelector) {
-    const s = formatSelector(peer.podSelector);
-    parts.push(s === '<none>' ? (peer.namespaceSelector ? t('podSelector {} (every pod)') : t('podSelector {} (every pod of the namespace)')) : `podSelector ${s}`);
-  }
-  return parts.length ? parts.join(t(' and ')) : t('(empty peer)');
-}
-
-export function describePort(e: CompiledPort): string {
-  if (e.port === undefined) return t('every {0} port', e.protocol);
-  if (typeof e.port === 'string') return t('named port {0}', `${e.port}/${e.protocol}`);
-  return e.endPort !== undefined ? `${e.port}-${e.endPort}/${e.protocol}` : `${e.port}/${e.protocol}`;
-}
-
-function rulePath(direction: 'ingress' | 'egress', rule: CompiledRule): string {
-  return `spec.${direction}[${rule.index}]`;
-}
-
-function peerPath(direction: 'ingress' | 'egress', rule: CompiledRule, peer: CompiledPeer): string {
-  return `${rulePath(direction, rule)}.${direction === 'ingress' ? 'from' : 'to'}[${peer.index}]`;
-}
-
-export function policyName(ref: PolicyRef): string {
-  return `${ref.namespace}/${ref.name}`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Explaining one verdict
 
 export interface PolicyLocation {
   readonly policy: string;
@@ -239,3 +188,4 @@ export function renderTrafficText(x: TrafficExplanation): string {
   const port = x.portName ? `${x.port}/${x.protocol} (${t('port {0}', x.portName)})` : `${x.port}/${x.protocol}`;
   return [t(x.allowed ? 'allowed: {0}' : 'blocked: {0}', `${x.from} -> ${x.to} ${port}`), ...x.reasons.map((r) => `  ${r}`)].join('\n') + '\n';
 }
+
