@@ -373,7 +373,9 @@ export function completeAt(text: string, offset: number, options: CompleteOption
   try {
     // Only what the typed text could still become (a subsequence, first letter first, as editors
     // filter): editors filter further as typing goes on, and other clients get a short list.
-    return complete(text, offset, options).filter((e) => fuzzy(text.slice(e.start, offset).replace(/^["']/, ''), e.label));
+    // An item that would write exactly what is there already (a complete value such as
+    // `networking.k8s.io/v1`) is left out: offered, Enter would accept it instead of a line break.
+    return complete(text, offset, options).filter((e) => fuzzy(text.slice(e.start, offset).replace(/^["']/, ''), e.label) && text.slice(e.start, e.end) !== e.newText);
   } catch {
     return [];
   }
