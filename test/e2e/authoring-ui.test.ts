@@ -121,9 +121,10 @@ suite('templates and completion (UI)', () => {
       await ui({ action: 'screenshot', args: { path: artifactPath('debug-apiversion.png') } });
       throw new Error(`${err.message}; the document: ${JSON.stringify(doc.getText())}`);
     });
-    await ui({ action: 'type', args: { text: 'networking.k8s.io/v1', delay: 60 } });
+    // At a person's typing speed (the editor asks the server again after each key).
+    await ui({ action: 'type', args: { text: 'networking.k8s.io/v1', delay: 150 } });
     // Once the value is complete the list empties and closes, as a user sees before pressing Enter.
-    await waitForUiTexts(SUGGEST_ROWS, (t) => t.length === 0, 10_000, 'workbench');
+    await waitForUiTexts(SUGGEST_ROWS, (t) => t.length === 0, 15_000, 'workbench');
     await ui({ action: 'press', args: { keys: ['Enter'] } });
     await ui({ action: 'type', args: { text: 'kind: NetworkPolicy', delay: 30 } });
     await waitFor(() => doc.getText().includes('kind: NetworkPolicy'), 10_000, () => `the second line, got ${JSON.stringify(doc.getText())}`);

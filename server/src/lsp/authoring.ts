@@ -1,10 +1,13 @@
 /**
- * Authoring in the editor: NetworkPolicy templates as source code actions ("Insert
- * allow-frontend-to-backend", …) on any YAML file, the `netpolLens/templates` and
+ * Authoring in the editor: NetworkPolicy templates as code actions ("Insert
+ * allow-frontend-to-backend", …) on any YAML file (source actions anywhere, `refactor.insert` where
+ * a new document can go, so VS Code's Ctrl+. and clients that send no `only` find them), under a
+ * fresh name (`-2`) when the namespace has a policy of that name, the `netpolLens/templates` and
  * `netpolLens/insertTemplate` requests behind the client's "Insert NetworkPolicy template" command,
- * snippet completions whose namespace and label tab stops offer what the workspace knows, and the
- * core's field/value completions (ide/complete.ts: schema fields, enums, workspace labels,
- * namespaces and ports) merged with them.
+ * the template snippet completions (the only ones: the extension has no static snippets) whose
+ * namespace and label tab stops offer what the workspace knows, and the core's field/value
+ * completions (ide/complete.ts: schema fields, enums, workspace labels, namespaces and ports)
+ * merged with them.
  * A thin shim: where the new document goes and what it says is the core's (ide/insert.ts,
  * ide/templates.ts); this module only converts offsets to positions.
  *
@@ -274,13 +277,11 @@ export function startAuthoring(connection: Connection, deps: AuthoringDeps): Aut
         const doc = deps.documents.get(params.textDocument.uri);
         if (!doc) return [];
         const automatic = triggerKind === CodeActionTriggerKind.Automatic;
-        if (automatic && !only) {
-          // Cheap first: the cursor's line must be blank.
-          if (!newDocumentSite(doc.getText(), doc.offsetAt(params.range.start))) return [];
-        }
+        // Cheap when the cursor's line is not blank (most automatic requests).
         const site = newDocumentSite(doc.getText(), doc.offsetAt(params.range.start));
+        if (automatic && !only && !site) return [];
         const kinds: string[] = only
-          ? [...(wantsSource(only) && !automatic ? [TEMPLATE_ACTION_KIND] : []), ...(site && wantsInsert(only) ? [TEMPLATE_INSERT_KIND] : [])]
+          ? [...(wantsSource(only) ? [TEMPLATE_ACTION_KIND] : []), ...(site && wantsInsert(only) ? [TEMPLATE_INSERT_KIND] : [])]
           : [site ? TEMPLATE_INSERT_KIND : TEMPLATE_ACTION_KIND];
         if (kinds.length === 0) return [];
         const taken = takenNames(deps.world(doc.uri));
