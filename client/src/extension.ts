@@ -66,10 +66,46 @@ class RestartingErrorHandler implements ErrorHandler {
   }
 }
 
+/** The scheme of the read-only documents the describe and plan commands open. */
+export const VIEW_SCHEME = 'netpol-lens';
+
+/**
+ * Read-only documents for the server's answers (kubectl describe, the verification plan): a
+ * virtual document per title, so closing it never asks to save, and running the command again
+ * refreshes it in place.
+ */
+class ViewDocuments implements vscode.TextDocumentContentProvider {
+  private readonly texts = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.texts.get(uri.toString()) ?? '';
+  }
+
+  set(uri: vscode.Uri, text: string): void {
+    this.texts.set(uri.toString(), text);
+    this.changed.fire(uri);
+  }
+}
+
+const views = new ViewDocuments();
+
 async function showText(title: string, text: string): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: text });
+  const uri = vscode.Uri.from({ scheme: VIEW_SCHEME, path: '/' + title.replace(/[\\/:*?"<>|]/g, '-') + '.txt' });
+  views.set(uri, text);
+  const doc = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
-  void title;
+}
+
+/** Selects `range` of `uri` in its editor (after a template went in under a fresh name). */
+function selectRange(uri: unknown, range: unknown): void {
+  const editor = vscode.window.activeTextEditor;
+  const r = range as { start?: { line: number; character: number }; end?: { line: number; character: number } } | undefined;
+  if (!editor || typeof uri !== 'string' || editor.document.uri.toString() !== uri || !r?.start || !r.end) return;
+  const sel = new vscode.Selection(r.start.line, r.start.character, r.end.line, r.end.character);
+  editor.selection = sel;
+  editor.revealRange(sel, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }
 
 function activeYamlUri(arg: unknown): string | undefined {
@@ -158,6 +194,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netpol
     }),
     initializationOptions: {
       docsBaseUrl: vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules').toString() + '/',
+      // This client watches the files (synchronize.fileEvents): the server need not register watchers.
+      watchesFiles: true,
+      clientCommands: ['netpolLens.selectRange'],
     },
   };
   client = new LanguageClient('netpolLens', 'NetworkPolicy Lens', serverOptions, clientOptions);
@@ -173,9 +212,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netpol
       const target = activeYamlUri(uri);
       if (!target || !client) return;
       const text = await client.sendRequest<string>('netpolLens/plan', { uri: target });
-      await showText('NetworkPolicy verification plan', text);
+      await showText(vscode.l10n.t('NetworkPolicy verification plan'), text);
     }),
     vscode.commands.registerCommand('netpolLens.insertTemplate', (template?: unknown) => insertTemplate(template)),
+    vscode.commands.registerCommand('netpolLens.selectRange', (uri?: unknown, range?: unknown) => selectRange(uri, range)),
+    vscode.workspace.registerTextDocumentContentProvider(VIEW_SCHEME, views),
   );
   await client.start();
   return { crashNotices: () => [...notices] };

@@ -3,7 +3,7 @@
  * to the byte (with its Korean comment); inserting any template at any cursor position of any
  * fixture file (and of tricky hand-made files) is a pure insertion at a document boundary, the
  * new document parses without errors to exactly the template's manifest, and every other document
- * parses as before. The shipped snippets file is the core's rendering.
+ * parses as before. Fresh names for a template whose name is taken; where a new document can go.
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -15,8 +15,12 @@ import {
   detectYamlStyle,
   documentRegions,
   EXTERNAL_API_COMMENT,
+  freshPolicyName,
   insertTemplate,
   loadWorkspace,
+  newDocumentSite,
+  policyNamesIn,
+  templatePolicyName,
   renderTemplate,
   renderTemplateSnippet,
   snippetSite,
@@ -340,21 +344,48 @@ test('snippets: tab stops expand to the template; choices from the workspace, qu
   }
 });
 
-test('snippets: snippets/networkpolicy.code-snippets is the core\'s rendering of the five templates', () => {
-  const file = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'snippets', 'networkpolicy.code-snippets'), 'utf8')) as Record<string, { prefix: string; body: string[]; description: string }>;
-  assert.deepEqual(
-    Object.values(file).map((s) => s.prefix),
-    TEMPLATES.map((t) => t.prefix),
-  );
-  for (const t of TEMPLATES) {
-    const entry = file[`NetworkPolicy: ${t.label}`];
-    assert.ok(entry, t.label);
-    assert.deepEqual(entry.body, renderTemplateSnippet(t.id).split('\n'), t.label);
-    assert.equal(entry.description, t.description);
-  }
+test('snippets: the extension contributes no static snippets (the server offers each template once)', () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'package.json'), 'utf8'));
-  assert.deepEqual(pkg.contributes.snippets, [{ language: 'yaml', path: './snippets/networkpolicy.code-snippets' }]);
-  assert.match(fs.readFileSync(path.join(repoRoot(), '.vscodeignore'), 'utf8'), /^!snippets\/\*\*$/m);
+  assert.equal(pkg.contributes.snippets, undefined);
+  assert.ok(!fs.existsSync(path.join(repoRoot(), 'snippets')));
+});
+
+test('fresh names: the template\'s own name when free, else -2, -3, …; the snippet and the insertion carry it', () => {
+  assert.equal(templatePolicyName('allow-frontend-to-backend'), 'allow-frontend-to-backend');
+  assert.equal(templatePolicyName('allow-dns-egress'), 'allow-dns-egress');
+  assert.equal(freshPolicyName('a', new Set()), 'a');
+  assert.equal(freshPolicyName('a', new Set(['a'])), 'a-2');
+  assert.equal(freshPolicyName('a', new Set(['a', 'a-2', 'a-3'])), 'a-4');
+  const long = 'x'.repeat(253);
+  const fresh = freshPolicyName(long, new Set([long]));
+  assert.equal(fresh.length, 253);
+  assert.ok(fresh.endsWith('-2'));
+  const ws = loadWorkspace([
+    { file: 'a.yaml', text: renderTemplate('allow-frontend-to-backend') },
+    { file: 'b.yaml', text: renderTemplate('default-deny-all').replace('namespace: default', 'namespace: prod') },
+  ]);
+  assert.deepEqual([...policyNamesIn(ws.world, 'default')], ['allow-frontend-to-backend']);
+  assert.deepEqual([...policyNamesIn(ws.world, 'prod')], ['default-deny-all']);
+  const ins = insertTemplate('', 0, 'allow-frontend-to-backend', 'allow-frontend-to-backend-2');
+  const docs = parseAllDocuments(ins.newText).map((d) => d.toJS());
+  assert.equal(docs[0].metadata.name, 'allow-frontend-to-backend-2');
+  assert.equal(renderTemplate('allow-frontend-to-backend', {}, 'n-2').replace('n-2', 'allow-frontend-to-backend'), renderTemplate('allow-frontend-to-backend'));
+  assert.match(renderTemplateSnippet('allow-frontend-to-backend', {}, {}, 'allow-frontend-to-backend-2'), /name: \$\{1:allow-frontend-to-backend-2\}/);
+});
+
+test('new document site: a blank line of a document that holds nothing else', () => {
+  const at = (text: string): boolean => newDocumentSite(text.replace('|', ''), text.indexOf('|'));
+  assert.equal(at('|'), true);
+  assert.equal(at('\n\n|\n'), true);
+  assert.equal(at('  |  '), true);
+  assert.equal(at('a: 1\n---\n|'), true);
+  assert.equal(at('a: 1\n---\n|\n---\nb: 2\n'), true);
+  assert.equal(at('# comment\n|'), true);
+  assert.equal(at('a: 1\n|'), false, 'after content: the same document');
+  assert.equal(at('|\na: 1'), false, 'before content');
+  assert.equal(at('spec:\n  |'), false);
+  assert.equal(at('net|'), false, 'a word: the snippets\' place');
+  assert.equal(at('kind: NetworkPolicy\nspec:\n  podSelector:\n    matchLabels:\n      app: |\n'), false);
 });
 
 test('snippet site: a word at the start of a line where a document can go', () => {

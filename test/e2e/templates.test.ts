@@ -19,6 +19,17 @@ function seedText(ext: vscode.Extension<unknown>): string {
   return text.split('\n').slice(1).join('\n');
 }
 
+/**
+ * The workspace (seed/) has a policy named allow-frontend-to-backend, so the server inserts the
+ * template under a fresh name (`-2`, or later when other tests' files hold that one): the guide's
+ * manifest with the name the action's title or the inserted text gives.
+ */
+const FRESH = /^allow-frontend-to-backend-\d+$/;
+function named(seed: string, name: string): string {
+  assert.match(name, FRESH);
+  return seed.replace('name: allow-frontend-to-backend\n', `name: ${name}\n`);
+}
+
 function documents(text: string): unknown[] {
   return parseAllDocuments(text).map((d) => {
     assert.deepStrictEqual(d.errors.map((e) => e.message), [], text);
@@ -35,7 +46,7 @@ async function sourceAction(doc: vscode.TextDocument, position: vscode.Position)
         new vscode.Range(position, position),
         vscode.CodeActionKind.Source.value,
       );
-      return (actions ?? []).find((a): a is vscode.CodeAction => a.title === TITLE && 'edit' in a && !!a.edit);
+      return (actions ?? []).find((a): a is vscode.CodeAction => a.title.startsWith(`${TITLE} as `) && 'edit' in a && !!a.edit);
     },
     20_000,
     `a "${TITLE}" source action for ${doc.uri.toString()}`,
@@ -59,9 +70,10 @@ suite('templates', () => {
     const edits = action.edit!.get(doc.uri);
     assert.strictEqual(edits.length, 1);
     assert.ok(edits[0].range.isEmpty, 'a pure insertion');
+    const want = named(seed, / as (\S+)$/.exec(action.title)![1]);
     assert.ok(await vscode.workspace.applyEdit(action.edit!));
-    await waitFor(() => doc.getText() === seed, 5_000, () => `the seed manifest, got ${JSON.stringify(doc.getText())}`);
-    assert.deepStrictEqual(documents(doc.getText()), documents(seed));
+    await waitFor(() => doc.getText() === want, 5_000, () => `the seed manifest, got ${JSON.stringify(doc.getText())}`);
+    assert.deepStrictEqual(documents(doc.getText()), documents(want));
   });
 
   test('the source action in a two-document file adds a new document after the cursor\'s and keeps the old text', async () => {
@@ -72,12 +84,13 @@ suite('templates', () => {
     // The cursor in the first document (the ConfigMap): the new document goes between the two.
     const line = original.split('\n').findIndex((l) => l.includes('name: settings'));
     const action = await sourceAction(doc, new vscode.Position(line, 4));
+    const want = named(seed, / as (\S+)$/.exec(action.title)![1]);
     assert.ok(await vscode.workspace.applyEdit(action.edit!));
     const text = await waitFor(() => (doc.getText() !== original ? doc.getText() : undefined), 5_000, 'the edit to land');
     const at = original.indexOf('---\napiVersion: v1\nkind: Service');
     assert.ok(at > 0);
-    assert.strictEqual(text, original.slice(0, at) + '---\n' + seed + original.slice(at), 'the old text untouched, the seed in between');
-    assert.deepStrictEqual(documents(text), [before[0], documents(seed)[0], before[1]]);
+    assert.strictEqual(text, original.slice(0, at) + '---\n' + want + original.slice(at), 'the old text untouched, the seed in between');
+    assert.deepStrictEqual(documents(text), [before[0], documents(want)[0], before[1]]);
   });
 
   test('the Insert NetworkPolicy template command appends the template to the file with the cursor in its last document', async () => {
@@ -88,8 +101,9 @@ suite('templates', () => {
     const ok = await vscode.commands.executeCommand<boolean>('netpolLens.insertTemplate', 'allow-frontend-to-backend');
     assert.strictEqual(ok, true);
     const text = await waitFor(() => (doc.getText() !== original ? doc.getText() : undefined), 5_000, 'the edit to land');
-    assert.strictEqual(text, original + '---\n' + seed);
-    assert.deepStrictEqual(documents(text), [...documents(original), documents(seed)[0]]);
+    const want = named(seed, /name: (\S+)\n/.exec(text.slice(original.length))?.[1] ?? '');
+    assert.strictEqual(text, original + '---\n' + want);
+    assert.deepStrictEqual(documents(text), [...documents(original), documents(want)[0]]);
     // The editor shows the new document, the cursor on its first line.
     const first = text.split('\n').indexOf('kind: NetworkPolicy') - 1;
     assert.strictEqual(editor.selection.active.line, first);

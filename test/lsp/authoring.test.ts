@@ -8,6 +8,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseAllDocuments } from 'yaml';
@@ -17,6 +18,7 @@ import {
   CodeActionTriggerKind,
   CompletionItem,
   CompletionItemKind,
+  CompletionList,
   CompletionRequest,
   InsertTextFormat,
   Position,
@@ -161,9 +163,10 @@ test('template actions: CRLF files and non-NetworkPolicy YAML; quick fixes kept;
     assert.ok(d);
     const r = (await c.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: q }, range: d.range, context: { diagnostics: [d], triggerKind: CodeActionTriggerKind.Invoked } })) as CodeAction[];
     assert.deepEqual(r.map((a) => a.kind), ['quickfix', 'source', 'source', 'source', 'source', 'source']);
-    // A client that sends no trigger kind gets the quick fixes alone, as before.
+    // A client that sends neither `only` nor a trigger kind (Neovim 0.7, Eglot) gets the quick fix
+    // and the templates, once each.
     const old = (await c.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: q }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
-    assert.deepEqual(old.map((a) => a.kind), ['quickfix']);
+    assert.deepEqual(old.map((a) => a.kind), ['quickfix', 'source', 'source', 'source', 'source', 'source']);
   } finally {
     await c.close();
   }
@@ -215,7 +218,7 @@ test('completion: typing netpol in an empty document offers the templates with t
     const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: prod\n  labels: {app: web, tier: "true"}\n---\nnetpol';
     await opened(c, uri, text);
     const position = { line: 7, character: 6 };
-    const items = (await c.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position })) as CompletionItem[];
+    const items = (await completionItems(c, uri, position));
     assert.deepEqual(items.map((i) => i.label), ['netpol-allow-frontend-to-backend', 'netpol-allow-egress-to-external-api', 'netpol-deny-ingress-from-external', 'netpol-default-deny-all', 'netpol-allow-dns-egress']);
     const item = items[0];
     assert.equal(item.kind, CompletionItemKind.Snippet);
@@ -233,7 +236,8 @@ test('completion: typing netpol in an empty document offers the templates with t
     for (const want of ['app: web', 'tier: "true"', 'app: frontend']) assert.ok(choices.includes(want), `${want} in ${choices.join(', ')}`);
     // Expanded with its defaults it is the guide's manifest; with other choices still a valid policy.
     const replaced = (k: number) => text.slice(0, text.length - 'netpol'.length) + expand(edit.newText, k);
-    assert.deepEqual(js(replaced(0))[1], SEED);
+    // The scanned folder has allow-frontend-to-backend in default already: the snippet's name is fresh.
+    assert.deepEqual(js(replaced(0))[1], { ...(SEED as object), metadata: { name: 'allow-frontend-to-backend-2', namespace: 'default' } });
     c.change(uri, 2, replaced(2));
     const diags = await c.diagnostics(uri, (x) => x.version === 2);
     // Nothing the API server would reject (workspace hints, such as a selector matching no pod, may come).
@@ -242,7 +246,7 @@ test('completion: typing netpol in an empty document offers the templates with t
     // Not inside a document's content, not for other words after content, not mid-line.
     const notHere = async (t: string, line: number, character: number) => {
       c.change(uri, 3, t);
-      return (await c.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line, character } })) as CompletionItem[];
+      return completionItems(c, uri, { line, character });
     };
     assert.deepEqual(await notHere('a: 1\nspec', 1, 4), []);
     assert.deepEqual(await notHere('a: netpol', 0, 9), []);
@@ -256,17 +260,151 @@ test('completion: typing netpol in an empty document offers the templates with t
   }
 });
 
-test('completion: nothing to offer beyond the static snippets when the workspace knows no namespace or label', async () => {
+test('completion: the templates once each, also when the workspace knows no namespace or label (no static snippets)', async () => {
   const c = await startServer();
   try {
     const uri = 'file:///w/bare.yaml';
     await opened(c, uri, 'netpol');
-    const items = await c.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 0, character: 6 } });
-    assert.deepEqual(items, []);
+    const items = await completionItems(c, uri, { line: 0, character: 6 });
+    assert.deepEqual(items.map((i) => i.label), ['netpol-allow-frontend-to-backend', 'netpol-allow-egress-to-external-api', 'netpol-deny-ingress-from-external', 'netpol-default-deny-all', 'netpol-allow-dns-egress']);
+    // Without choices the tab stops hold the template's own values: expanded, the guide's manifest.
+    assert.deepEqual(js(expand((items[0].textEdit as TextEdit).newText))[0], SEED);
+    // Never inside a policy: on an indented line under spec:, nor after `app: `.
+    const inside = example('allow-frontend-to-backend');
+    const lines = inside.split('\n');
+    const specLine = lines.findIndex((l) => l.startsWith('spec:'));
+    const inPolicy = [...lines.slice(0, specLine + 1), '  netp', ...lines.slice(specLine + 1)].join('\n');
+    c.change(uri, 2, inPolicy);
+    assert.deepEqual(labelsOf(await completionItems(c, uri, { line: specLine + 1, character: 6 })).filter((l) => l.startsWith('netpol')), []);
+    const appLine = lines.findIndex((l) => l.includes('app: frontend'));
+    const afterApp = lines.map((l, i) => (i === appLine ? l.replace('frontend', 'netp') : l)).join('\n');
+    c.change(uri, 3, afterApp);
+    const after = await completionItems(c, uri, { line: appLine, character: lines[appLine].indexOf('frontend') + 4 });
+    assert.deepEqual(labelsOf(after).filter((l) => l.startsWith('netpol')), []);
   } finally {
     await c.close();
   }
 });
+
+function labelsOf(items: CompletionItem[]): string[] {
+  return items.map((i) => i.label);
+}
+
+async function completionItems(c: TestClient, uri: string, position: Position): Promise<CompletionItem[]> {
+  const r = (await c.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position })) as CompletionList | CompletionItem[] | null;
+  return Array.isArray(r) ? r : (r?.items ?? []);
+}
+
+test('code actions without `only` (Neovim, Helix, Emacs): the templates once; as refactor.insert where a new document can go (VS Code\'s Ctrl+. and lightbulb)', async () => {
+  const c = await startServer();
+  try {
+    const uri = 'file:///w/ctrl-dot.yaml';
+    await opened(c, uri, '');
+    // Ctrl+. / vim.lsp.buf.code_action(): invoked, no `only`.
+    const invoked = await codeActions(c, uri, { line: 0, character: 0 });
+    assert.deepEqual(invoked.map((a) => a.title), TITLES);
+    assert.ok(invoked.every((a) => a.kind === 'refactor.insert'), JSON.stringify(invoked.map((a) => a.kind)));
+    assert.deepEqual(js(apply('', insertionOf(invoked[0].edit, uri)).result), [SEED]);
+    // The lightbulb's automatic request in an empty file: the same.
+    const automatic = await codeActions(c, uri, { line: 0, character: 0 }, { triggerKind: CodeActionTriggerKind.Automatic });
+    assert.deepEqual(automatic.map((a) => a.kind), Array(5).fill('refactor.insert'));
+    // A refactor menu asks for `refactor`; the Source Action menu for `source`.
+    assert.deepEqual((await codeActions(c, uri, { line: 0, character: 0 }, { only: ['refactor'] })).map((a) => a.kind), Array(5).fill('refactor.insert'));
+    assert.deepEqual((await codeActions(c, uri, { line: 0, character: 0 }, { only: ['source'] })).map((a) => a.kind), Array(5).fill('source'));
+    assert.deepEqual(await codeActions(c, uri, { line: 0, character: 0 }, { only: ['quickfix'] }), []);
+
+    // Inside a document's content: source actions only (VS Code lists them under Source Action…),
+    // and nothing for the automatic request (no lightbulb on every line).
+    const text = example('deny-ingress-from-external');
+    c.change(uri, 2, text);
+    await c.diagnostics(uri, (p) => p.version === 2);
+    const inside = await codeActions(c, uri, { line: 2, character: 2 });
+    assert.deepEqual(inside.map((a) => a.kind), Array(5).fill('source'));
+    assert.deepEqual(await codeActions(c, uri, { line: 2, character: 2 }, { triggerKind: CodeActionTriggerKind.Automatic }), []);
+    assert.deepEqual(await codeActions(c, uri, { line: 2, character: 2 }, { only: ['refactor'] }), []);
+    // After a final `---`: a new document can go there.
+    c.change(uri, 3, text + '---\n');
+    await c.diagnostics(uri, (p) => p.version === 3);
+    const afterMarker = await codeActions(c, uri, { line: text.split('\n').length, character: 0 });
+    assert.deepEqual(afterMarker.map((a) => a.kind), Array(5).fill('refactor.insert'));
+    const r = apply(text + '---\n', insertionOf(afterMarker[0].edit, uri)).result;
+    assert.deepEqual(js(r), [...js(text), SEED]);
+  } finally {
+    await c.close();
+  }
+});
+
+test('a template whose name the namespace already has gets a fresh name (-2), selected by the client\'s command when it runs one', async () => {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-fresh-'));
+  fs.writeFileSync(path.join(folder, 'existing.yaml'), example('allow-frontend-to-backend'));
+  const c = await startServer({ folder, initializationOptions: { clientCommands: ['netpolLens.selectRange'] } });
+  try {
+    const uri = pathToFileURL(path.join(folder, 'new.yaml')).href;
+    await opened(c, uri, '');
+    // The scan sees existing.yaml: wait for its diagnostics pass (the workspace is known then).
+    const actions = await waitForValue(async () => {
+      const a = await codeActions(c, uri, { line: 0, character: 0 });
+      return a[0]?.title.includes('-2') ? a : undefined;
+    }, 'the scan to see allow-frontend-to-backend');
+    assert.equal(actions[0].title, 'Insert allow-frontend-to-backend as allow-frontend-to-backend-2');
+    const edit = insertionOf(actions[0].edit, uri);
+    const result = apply('', edit).result;
+    assert.equal((js(result)[0] as { metadata: { name: string } }).metadata.name, 'allow-frontend-to-backend-2');
+    assert.equal(result, example('allow-frontend-to-backend').split('\n').slice(1).join('\n').replace('name: allow-frontend-to-backend', 'name: allow-frontend-to-backend-2'));
+    // The command selects the name in the document as it is after the edit.
+    assert.equal(actions[0].command?.command, 'netpolLens.selectRange');
+    const [target, range] = actions[0].command!.arguments as [string, Range];
+    assert.equal(target, uri);
+    const lines = result.split('\n');
+    assert.equal(lines[range.start.line].slice(range.start.character, range.end.character), 'allow-frontend-to-backend-2');
+    assert.equal(range.start.line, range.end.line);
+    // Templates whose name is free keep it, without a command.
+    assert.equal(actions[3].title, 'Insert default-deny-all');
+    assert.equal(actions[3].command, undefined);
+    // The new file itself now holds -2: the next insertion takes -3 (open documents count too).
+    c.change(uri, 2, result);
+    await c.diagnostics(uri, (p) => p.version === 2);
+    const again = await codeActions(c, uri, { line: lines.length - 1, character: 0 }, { only: ['source'] });
+    assert.equal(again[0].title, 'Insert allow-frontend-to-backend as allow-frontend-to-backend-3');
+    // The snippet and the insert-template request take the fresh name too.
+    c.change(uri, 3, result + 'netpol');
+    const items = await completionItems(c, uri, { line: lines.length - 1, character: 6 });
+    assert.match((items[0].textEdit as TextEdit).newText, /name: \$\{1:allow-frontend-to-backend-3\}/);
+    const e = (await c.connection.sendRequest('netpolLens/insertTemplate', { uri, position: { line: 0, character: 0 }, template: 'allow-frontend-to-backend' })) as WorkspaceEdit;
+    assert.match(insertionOf(e, uri).newText, /name: allow-frontend-to-backend-3\n/);
+  } finally {
+    await c.close();
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test('a fresh name without the select command for a client that did not say it runs it', async () => {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-fresh-'));
+  fs.writeFileSync(path.join(folder, 'existing.yaml'), example('allow-frontend-to-backend'));
+  const c = await startServer({ folder });
+  try {
+    const uri = pathToFileURL(path.join(folder, 'new.yaml')).href;
+    await opened(c, uri, '');
+    const actions = await waitForValue(async () => {
+      const a = await codeActions(c, uri, { line: 0, character: 0 });
+      return a[0]?.title.includes('-2') ? a : undefined;
+    }, 'the scan to see allow-frontend-to-backend');
+    assert.equal(actions[0].command, undefined);
+  } finally {
+    await c.close();
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+async function waitForValue<T>(f: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 test('template actions on a file in a scanned workspace folder', async () => {
   const folder = path.join(repoRoot(), 'test', 'fixtures', 'workspaces', 'lsp-seed');

@@ -18,6 +18,7 @@ import {
   ExitNotification,
   ConfigurationRequest,
   RegistrationRequest,
+  Registration,
   LogMessageNotification,
   LogMessageParams,
   TextDocumentContentChangeEvent,
@@ -39,6 +40,8 @@ export interface TestClient {
   readonly history: readonly PublishDiagnosticsParams[];
   /** Every window/logMessage received so far, in arrival order. */
   readonly logs: readonly LogMessageParams[];
+  /** Every client/registerCapability registration received so far, in arrival order. */
+  readonly registrations: readonly Registration[];
   close(): Promise<void>;
 }
 
@@ -49,6 +52,10 @@ export interface StartOptions {
   readonly folder?: string;
   /** InitializeParams.locale, as VS Code sends its display language. */
   readonly locale?: string;
+  /** InitializeParams.initializationOptions. */
+  readonly initializationOptions?: unknown;
+  /** Extra client capabilities under `workspace` (merged into the defaults). */
+  readonly workspaceCapabilities?: Record<string, unknown>;
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestClient> {
@@ -72,7 +79,11 @@ export async function startServer(options: StartOptions = {}): Promise<TestClien
     }
   });
   connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => options.settings ?? {}));
-  connection.onRequest(RegistrationRequest.type, () => undefined);
+  const registrations: Registration[] = [];
+  connection.onRequest(RegistrationRequest.type, (p) => {
+    registrations.push(...p.registrations);
+    return undefined;
+  });
   connection.onNotification(LogMessageNotification.type, (p) => {
     logs.push(p);
   });
@@ -81,7 +92,8 @@ export async function startServer(options: StartOptions = {}): Promise<TestClien
     processId: process.pid,
     ...(options.locale ? { locale: options.locale } : {}),
     rootUri: options.folder ? pathToFileURL(options.folder).href : null,
-    capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+    ...(options.initializationOptions !== undefined ? { initializationOptions: options.initializationOptions } : {}),
+    capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, ...options.workspaceCapabilities }, textDocument: { publishDiagnostics: { versionSupport: true } } },
     workspaceFolders: options.folder ? [{ uri: pathToFileURL(options.folder).href, name: 'w' }] : null,
   });
   connection.sendNotification(InitializedNotification.type, {});
@@ -91,6 +103,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestClien
     stderr,
     history,
     logs,
+    registrations,
     diagnostics(uri, accept = () => true, timeoutMs = 10000) {
       const hit = published.find((p) => p.uri === uri && accept(p));
       if (hit) {

@@ -208,14 +208,23 @@ test('every template action over LSP: on an empty file and on two-document files
       { name: 'two-no-final-newline', text: `a: 1\n---\n${policy4.trimEnd()}`, cursors: [{ line: 0, character: 0 }, { line: 9, character: 4 }] },
     ];
     let checked = 0;
+    // A template whose name an open file's policy has already gets a fresh one (`-2`).
+    const openTexts: string[] = [];
+    const nameOf = (id: string): string => (openTexts.some((t) => new RegExp(`name: ${id}\\r?\\n`).test(t)) ? `${id}-2` : id);
+    const titleOf = (t: (typeof TEMPLATES)[number]): string => (nameOf(t.id) === t.id ? `Insert ${t.label}` : `Insert ${t.label} as ${nameOf(t.id)}`);
+    const expectedNamed = (id: string): unknown => {
+      const e = expected(id) as { metadata: Record<string, unknown> };
+      return { ...e, metadata: { ...e.metadata, name: nameOf(id) } };
+    };
     for (const f of files) {
       const uri = `file:///lsp-templates/${f.name}.yaml`;
       c.open(uri, f.text, 1);
+      openTexts.push(f.text);
       await settled(c, uri, 1);
       const before = js(f.text);
       for (const cursor of f.cursors) {
         const actions = ((await c.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: Range.create(cursor, cursor), context: { diagnostics: [], only: ['source'], triggerKind: CodeActionTriggerKind.Invoked } })) ?? []) as CodeAction[];
-        assert.deepEqual(actions.map((a) => a.title), TEMPLATES.map((t) => `Insert ${t.label}`));
+        assert.deepEqual(actions.map((a) => a.title), TEMPLATES.map(titleOf));
         actions.forEach((a, k) => {
           const edits = a.edit?.changes?.[uri] ?? [];
           assert.equal(edits.length, 1, `${f.name}: one edit`);
@@ -227,7 +236,7 @@ test('every template action over LSP: on an empty file and on two-document files
           const docs = js(result);
           assert.equal(docs.length, before.length + 1, where);
           const i = docs.findIndex((d, j) => j >= before.length || JSON.stringify(d) !== JSON.stringify(before[j]));
-          assert.deepEqual(docs[i], expected(TEMPLATES[k].id), where);
+          assert.deepEqual(docs[i], expectedNamed(TEMPLATES[k].id), where);
           assert.deepEqual([...docs.slice(0, i), ...docs.slice(i + 1)], before, where);
           if (f.text.includes('\r\n')) assert.ok(!/(^|[^\r])\n/.test(spans[0].newText), `${where}: CRLF`);
           checked++;

@@ -77,6 +77,9 @@ test('Neovim as an LSP client: diagnostics, hover and a quick fix from the serve
     const titles = (result.code_actions ?? []).map((a) => a.title);
     assert.ok(titles.includes('Change the protocol to TCP'), `quick fix offered on the protocol line, got ${JSON.stringify(titles)}`);
     assert.equal((result.code_actions ?? []).find((a) => a.title === 'Change the protocol to TCP')?.kind, 'quickfix');
+    // The templates too (the request has no `only`, as vim.lsp.buf.code_action() sends it), once each.
+    const templates = titles.filter((x) => x.startsWith('Insert '));
+    assert.deepEqual(templates, ['Insert allow-frontend-to-backend', 'Insert allow-egress-to-external-api', 'Insert deny-ingress-from-external', 'Insert default-deny-all', 'Insert allow-DNS egress']);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

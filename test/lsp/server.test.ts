@@ -87,29 +87,29 @@ test('code actions come from the diagnostics data: quoting a YAML 1.1 boolean', 
     const p = await c.diagnostics(uri, (x) => x.diagnostics.length > 0);
     const d = p.diagnostics.find((x) => x.code === 'NP103');
     assert.ok(d, 'NP103 for app: yes');
-    const actions = await c.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+    const actions = await c.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: d.range, context: { diagnostics: [d], only: ['quickfix'] } });
     assert.ok(Array.isArray(actions) && actions.length === 1);
     const action = actions[0] as { title: string; edit: { changes: Record<string, { newText: string }[]> } };
     assert.equal(action.edit.changes[uri][0].newText, '"yes"');
 
     // A client that does not send `data` back gets the same fix, found in what was published.
     const { data: _dropped, ...bare } = d;
-    const again = await c.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: d.range, context: { diagnostics: [bare] } });
+    const again = await c.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: d.range, context: { diagnostics: [bare], only: ['quickfix'] } });
     const strip = (xs: unknown) => (xs as { title: string; edit: unknown }[]).map((a) => ({ title: a.title, edit: a.edit }));
     assert.deepEqual(strip(again), strip(actions));
     // A diagnostic the server never published (another message) gets none.
-    const foreign = await c.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: d.range, context: { diagnostics: [{ ...bare, message: 'something else' }] } });
+    const foreign = await c.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: d.range, context: { diagnostics: [{ ...bare, message: 'something else' }], only: ['quickfix'] } });
     assert.deepEqual(foreign, []);
 
     // After an edit the old fix's ranges point at other text: it is not offered until the new
     // version's diagnostics are published, and then it is offered with the new ranges.
     c.change(uri, 2, `# a line above\n${text}`);
-    const stale = await c.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+    const stale = await c.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: d.range, context: { diagnostics: [d], only: ['quickfix'] } });
     assert.deepEqual(stale, []);
     const p2 = await c.diagnostics(uri, (x) => x.version === 2 && x.diagnostics.some((y) => y.code === 'NP103'));
     const d2 = p2.diagnostics.find((x) => x.code === 'NP103')!;
     assert.equal(d2.range.start.line, d.range.start.line + 1);
-    const fresh = (await c.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: d2.range, context: { diagnostics: [d2] } })) as { edit: { changes: Record<string, { range: { start: { line: number } }; newText: string }[]> } }[];
+    const fresh = (await c.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: d2.range, context: { diagnostics: [d2], only: ['quickfix'] } })) as { edit: { changes: Record<string, { range: { start: { line: number } }; newText: string }[]> } }[];
     assert.equal(fresh.length, 1);
     assert.equal(fresh[0].edit.changes[uri][0].range.start.line, d.range.start.line + 1);
   } finally {

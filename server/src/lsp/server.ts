@@ -6,15 +6,18 @@
  */
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { CodeActionKind, CodeLens, Connection, Diagnostic as LspDiagnostic, DidChangeConfigurationNotification, FileChangeType, Hover, InitializeResult, MarkupKind, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
+import { CodeActionKind, CodeLens, Connection, Diagnostic as LspDiagnostic, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType, Hover, InitializeResult, MarkupKind, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'url';
 import { buildPlan, describePolicies, describePolicy, getHover, listPolicies, renderPlanText, setLocale, t, withWorkspaceDiagnostics, withWorkspaceDiagnosticsSteps } from '../core';
 import type { Diagnostic as CoreDiagnostic } from '../core';
 import { quickFixes, toLspDiagnostic, toRange } from './convert';
+import { lineLocatorOf } from './paths';
 import { WorkspaceIndex } from './workspaceIndex';
 import { runSafe } from './runSafe';
-import { startAuthoring } from './authoring';
+import { SELECT_RANGE_COMMAND, startAuthoring } from './authoring';
+import { DiskDiagnostics } from './diskDiagnostics';
+import { relativizeText, WATCHED_FILES } from './paths';
 import { startReachability } from './reachability';
 import { DEFAULT_SETTINGS, readSettings, ServerSettings } from './settings';
 
@@ -37,7 +40,19 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let folders: string[] = [];
 
   const docsUrl = (code: string, slug: string): string => `${docsBase}${code}-${slug}.md`;
-  const authoring = startAuthoring(connection, { documents, world: (uri) => (syncOpen(uri), index.workspace().world) });
+  /** Client commands the client said it runs (initializationOptions.clientCommands). */
+  let clientCommands: string[] = [];
+  /** The client supports dynamic registration of workspace/didChangeWatchedFiles, and does not watch files itself. */
+  let registerWatchers = false;
+  const authoring = startAuthoring(connection, { documents, world: (uri) => (syncOpen(uri), index.workspace().world), canSelect: () => clientCommands.includes(SELECT_RANGE_COMMAND) });
+  const diskDiagnostics = new DiskDiagnostics({
+    connection,
+    index,
+    isOpen: (uri) => !!documents.get(uri),
+    enabled: () => settings.enable && settings.workspaceDiagnostics,
+    settings: () => ({ severity: settings.severity }),
+    docsUrl: (code, slug) => docsUrl(code, slug),
+  });
   const reachability = startReachability(connection, { documents, index, syncOpen });
 
   connection.onInitialize((params): InitializeResult => {
@@ -45,6 +60,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
     if (typeof init.docsBaseUrl === 'string') docsBase = init.docsBaseUrl.endsWith('/') ? init.docsBaseUrl : init.docsBaseUrl + '/';
     if (init.settings) settings = readSettings(init.settings);
+    if (Array.isArray(init.clientCommands)) clientCommands = init.clientCommands.filter((c): c is string => typeof c === 'string');
+    // VS Code's client watches the files itself (synchronize.fileEvents) and says so: registering
+    // watchers too would deliver every event twice.
+    registerWatchers = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration && init.watchesFiles !== true;
     pullConfiguration = !!params.capabilities.workspace?.configuration;
     const roots = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     folders = roots.flatMap((u) => {
@@ -76,6 +95,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         (err) => connection.console.error(`netpol-lens: ${t('workspace scan failed: {0}', (err as Error).message)}`),
       );
     }
+    if (registerWatchers) {
+      // A manifest created after the start (a git checkout, another terminal) is then seen.
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: WATCHED_FILES }] }).catch((err) => connection.console.warn(`netpol-lens: ${t('could not register file watchers: {0}', (err as Error).message)}`));
+    }
     if (pullConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'netpolLens' }).catch(() => undefined);
       void refreshSettings();
@@ -86,9 +109,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   function applySettings(raw: unknown): void {
     const next = readSettings(raw);
     if (JSON.stringify(next) === JSON.stringify(settings)) return;
+    const onlyDisk = next.enable === settings.enable && JSON.stringify(next.severity) === JSON.stringify(settings.severity);
     settings = next;
+    if (onlyDisk) return diskDiagnostics.run();
     index.setSettings({ severity: settings.severity });
     for (const doc of documents.all()) validate(doc);
+    scheduleRefresh(0);
   }
 
   async function refreshSettings(): Promise<void> {
@@ -219,7 +245,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const stale = documents.all().filter((d) => shownGeneration.get(d.uri) !== generation && !timers.has(d.uri) && !workspaceTimers.has(d.uri));
     const step = (i: number): void => {
       if (index.generation !== generation) return scheduleRefresh();
-      if (i >= stale.length) return;
+      if (i >= stale.length) return diskDiagnostics.run();
       const doc = stale[i];
       runSafe(connection, `workspace findings for ${doc.uri}`, undefined, undefined, () => {
         if (documents.get(doc.uri) !== doc || !settings.enable || tooLarge(doc.getText())) return;
@@ -257,6 +283,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   // didOpen also fires a content change for the opened version; analyse that version once.
   const openedAt = new Map<string, number>();
   documents.onDidOpen((e) => {
+    diskDiagnostics.forget(e.document.uri);
     openedAt.set(e.document.uri, e.document.version);
     schedule(e.document, 0);
   });
@@ -283,12 +310,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     runSafe(connection, 'code actions', [], token, () => [...quickFixes(params.textDocument.uri, params.context.diagnostics, published.get(params.textDocument.uri), documents.get(params.textDocument.uri)?.version), ...authoring.codeActions(params)]),
   );
 
-  connection.onCompletion((params, token) => runSafe(connection, 'completion', [], token, () => authoring.completions(params)));
+  connection.onCompletion((params, token) => runSafe(connection, 'completion', { isIncomplete: false, items: [] }, token, () => authoring.completions(params)));
 
   connection.onDidChangeWatchedFiles((params) => {
     for (const ch of params.changes) {
       if (ch.type === FileChangeType.Deleted) index.forget(ch.uri);
       else index.refreshFile(ch.uri);
+      if (!documents.get(ch.uri) && !index.diskAnalysis(ch.uri)) diskDiagnostics.clear(ch.uri);
     }
     scheduleRefresh();
   });
@@ -312,7 +340,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       if (tooLarge(doc.getText())) return [];
       const fa = index.analyzeOpen(doc.uri, doc.version, doc.getText());
       return fa.analysis.policies.map((p, i) => ({
-        range: toRange(doc, { start: p.base + p.doc.anchor.start, end: p.base + p.doc.anchor.end }),
+        // On the policy's first line (above `apiVersion:`), where editors show a lens for the whole object.
+        range: toRange(doc, { start: p.base + p.doc.node.span.start, end: p.base + p.doc.node.span.start }),
         command: { title: 'kubectl describe', command: 'netpolLens.describe', arguments: [doc.uri, i] },
       }));
     }),
@@ -331,14 +360,16 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const entries = listPolicies(index.workspace()).filter((e) => e.file === params.uri);
       if (entries.length === 0) return t('No NetworkPolicy in this file.') + '\n';
       const one = typeof params.index === 'number' ? entries[params.index] : undefined;
-      return one ? describePolicy(one) : describePolicies(entries);
+      return relativizeText(one ? describePolicy(one) : describePolicies(entries), folders);
     }),
   );
 
   connection.onRequest('netpolLens/plan', (params: { uri?: string }, token) =>
     runSafe(connection, 'plan', '', token, () => {
       if (params.uri) syncOpen(params.uri);
-      return renderPlanText(buildPlan(index.workspace().world));
+      // `file:line` for each policy, paths relative to the workspace folder.
+      const locate = lineLocatorOf((uri) => documents.get(uri)?.getText() ?? index.diskText(uri));
+      return relativizeText(renderPlanText(buildPlan(index.workspace().world, { locate })), folders);
     }),
   );
 

@@ -4,9 +4,11 @@ import type { SeveritySetting } from '../core';
 export interface ServerSettings {
   readonly enable: boolean;
   readonly severity: Readonly<Record<string, SeveritySetting>>;
+  /** Publish the findings of workspace files that are not open (netpolLens.workspaceDiagnostics). */
+  readonly workspaceDiagnostics: boolean;
 }
 
-export const DEFAULT_SETTINGS: ServerSettings = { enable: true, severity: {} };
+export const DEFAULT_SETTINGS: ServerSettings = { enable: true, severity: {}, workspaceDiagnostics: true };
 
 const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off']);
 
@@ -20,5 +22,5 @@ export function readSettings(raw: unknown): ServerSettings {
       if (typeof v === 'string' && SEVERITIES.has(v)) severity[k.toUpperCase()] = v as SeveritySetting;
     }
   }
-  return { enable: obj.enable !== false, severity };
+  return { enable: obj.enable !== false, severity, workspaceDiagnostics: obj.workspaceDiagnostics !== false };
 }

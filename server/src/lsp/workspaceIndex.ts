@@ -17,6 +17,8 @@ const RELEVANT = /^\s*kind:\s*["']?(NetworkPolicy|NetworkPolicyList|Namespace|Po
 
 export class WorkspaceIndex {
   private readonly disk = new Map<string, FileAnalysis>();
+  /** The text of each file in `disk` (positions for the diagnostics of files that are not open, plan lines). */
+  private readonly diskTexts = new Map<string, string>();
   private readonly open = new Map<string, { version: number; analysis: FileAnalysis; cache: ChunkCache }>();
   private cached: Workspace | undefined;
   private gen = 0;
@@ -86,11 +88,27 @@ export class WorkspaceIndex {
     const text = readRelevant(file, this.log);
     if (text === undefined) this.disk.delete(uri);
     else this.disk.set(uri, analyzeFile({ file: uri, text }, this.settings));
+    if (text === undefined) this.diskTexts.delete(uri);
+    else this.diskTexts.set(uri, text);
   }
 
   forget(uri: string): void {
     this.disk.delete(uri);
+    this.diskTexts.delete(uri);
     this.invalidate();
+  }
+
+  /** The files read from disk, in scan order. */
+  diskUris(): string[] {
+    return [...this.disk.keys()];
+  }
+
+  diskAnalysis(uri: string): FileAnalysis | undefined {
+    return this.disk.get(uri);
+  }
+
+  diskText(uri: string): string | undefined {
+    return this.diskTexts.get(uri);
   }
 
   get diskFileCount(): number {
@@ -139,6 +157,7 @@ export class WorkspaceIndex {
         count++;
         const text = readRelevant(p, this.log);
         if (text !== undefined) this.disk.set(pathToFileURL(p).href, analyzeFile({ file: pathToFileURL(p).href, text }, this.settings));
+        if (text !== undefined) this.diskTexts.set(pathToFileURL(p).href, text);
         await new Promise((r) => setImmediate(r));
       }
     };

@@ -287,8 +287,23 @@ export function insertDocument(text: string, cursor: number, render: (style: Yam
 }
 
 /** Inserts template `id` after the document holding `cursor`, in the file's style. */
-export function insertTemplate(text: string, cursor: number, id: TemplateId): Insertion {
-  return insertDocument(text, cursor, (style) => renderTemplate(id, style));
+export function insertTemplate(text: string, cursor: number, id: TemplateId, name?: string): Insertion {
+  return insertDocument(text, cursor, (style) => renderTemplate(id, style, name));
+}
+
+/**
+ * Whether `cursor` sits where a new document can go as it is: on a blank line of a document that
+ * holds nothing else (an empty file, the space after a final `---`, an empty document between two
+ * markers). Cheap when the cursor's line is not blank.
+ */
+export function newDocumentSite(text: string, cursor: number): boolean {
+  if (!(cursor >= 0 && cursor <= text.length)) return false;
+  const lineStart = text.lastIndexOf('\n', cursor - 1) + 1;
+  const nl = text.indexOf('\n', cursor);
+  const line = text.slice(lineStart, nl < 0 ? text.length : nl);
+  if (!/^[ \t\r\ufeff]*$/.test(line)) return false;
+  const site = snippetSite(text, lineStart);
+  return !!site && site.word === '' && site.lead === '';
 }
 
 /** Where a template snippet may be typed: a word at the start of a line where a document can go. */

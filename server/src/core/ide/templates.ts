@@ -234,16 +234,60 @@ function renderTree(tree: TNode, style: YamlStyle): Line[] {
   return lines;
 }
 
-function templateTree(id: TemplateId): TNode {
+function templateTree(id: TemplateId, name?: string): TNode {
   const t = DEFS.find((d) => d.id === id);
   if (!t) throw new Error(`unknown template ${JSON.stringify(id)}`);
-  return t.tree;
+  return name === undefined ? t.tree : renamed(t.tree, name);
+}
+
+/** The tree with its `name` slot's text replaced. */
+function renamed(n: TNode, name: string): TNode {
+  if (n.t === 'scalar') return n.slot === 'name' ? { ...n, text: name } : n;
+  if (n.t === 'map') return { t: 'map', entries: n.entries.map(([k, v]) => [k, renamed(v, name)] as const) };
+  if (n.t === 'seq') return { t: 'seq', items: n.items.map((x) => renamed(x, name)) };
+  return n;
+}
+
+/** The name a template's policy gets (metadata.name). */
+export function templatePolicyName(id: TemplateId): string {
+  let found = '';
+  const walk = (n: TNode): void => {
+    if (n.t === 'scalar' && n.slot === 'name') found ||= n.text;
+    else if (n.t === 'map') n.entries.forEach(([, v]) => walk(v));
+    else if (n.t === 'seq') n.items.forEach(walk);
+  };
+  walk(templateTree(id));
+  return found;
+}
+
+/** The names of the policies (applied or rejected) in `namespace` of `world`. */
+export function policyNamesIn(world: World, namespace: string): Set<string> {
+  const names = new Set<string>();
+  for (const p of world.policies) if (p.ref.namespace === namespace) names.add(p.ref.name);
+  for (const r of world.rejected) if (r.ref.namespace === namespace) names.add(r.ref.name);
+  return names;
+}
+
+/** The namespace every template's policy is written in. */
+export const TEMPLATE_NAMESPACE = 'default';
+
+/**
+ * A name for a new policy that no policy in `taken` has: `base` itself when free, else `base-2`,
+ * `base-3`, … (cut so that the result stays within the API server's 253 characters).
+ */
+export function freshPolicyName(base: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(base)) return base;
+  for (let i = 2; ; i++) {
+    const suffix = `-${i}`;
+    const candidate = base.slice(0, 253 - suffix.length).replace(/[-.]+$/, '') + suffix;
+    if (!taken.has(candidate)) return candidate;
+  }
 }
 
 /** The template as plain YAML in `style`, every line ending with the style's line ending. */
-export function renderTemplate(id: TemplateId, style: Partial<YamlStyle> = {}): string {
+export function renderTemplate(id: TemplateId, style: Partial<YamlStyle> = {}, name?: string): string {
   const st: YamlStyle = { ...SEED_STYLE, ...style };
-  return renderTree(templateTree(id), st)
+  return renderTree(templateTree(id, name), st)
     .map((line) => line.map((p) => (typeof p === 'string' ? p : p.text)).join('') + st.eol)
     .join('');
 }
@@ -256,7 +300,7 @@ const escapeChoice = (t: string): string => t.replace(/[\\,|$}]/g, (c) => '\\' +
  * the pod selector's labels, the peer's labels or the CIDR, then `$0` at the end. With `choices`
  * the namespace and label stops are choices (`${2|default,prod|}`), the template's value first.
  */
-export function renderTemplateSnippet(id: TemplateId, style: Partial<YamlStyle> = {}, choices: TemplateChoices = {}): string {
+export function renderTemplateSnippet(id: TemplateId, style: Partial<YamlStyle> = {}, choices: TemplateChoices = {}, name?: string): string {
   const st: YamlStyle = { ...SEED_STYLE, ...style };
   const numbers = new Map<Slot, number>();
   const labelChoices = (choices.labels ?? []).map((l) => `${yamlKey(l.key)}: ${yamlValue(l.value)}`);
@@ -264,7 +308,7 @@ export function renderTemplateSnippet(id: TemplateId, style: Partial<YamlStyle> 
     const extra = slot === 'namespace' ? (choices.namespaces ?? []).map(yamlValue) : slot === 'podLabels' || slot === 'peerLabels' ? labelChoices : [];
     return [...new Set([own, ...extra])];
   };
-  const body = renderTree(templateTree(id), st)
+  const body = renderTree(templateTree(id, name), st)
     .map((line) =>
       line
         .map((p) => {
