@@ -17,6 +17,7 @@ import {
   TransportKind,
   WorkspaceEdit as LspWorkspaceEdit,
 } from 'vscode-languageclient/node';
+import { REACHABILITY_CHANGED, ReachabilityPanel, trackPolicyEditors } from './reachabilityPanel';
 
 let client: LanguageClient | undefined;
 
@@ -176,6 +177,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netpol
       await showText('NetworkPolicy verification plan', text);
     }),
     vscode.commands.registerCommand('netpolLens.insertTemplate', (template?: unknown) => insertTemplate(template)),
+    vscode.commands.registerCommand('netpolLens.showReachability', () => {
+      ReachabilityPanel.show(context, () => client);
+    }),
+    trackPolicyEditors(),
+    client.onNotification(REACHABILITY_CHANGED, () => ReachabilityPanel.changed()),
   );
   await client.start();
   return { crashNotices: () => [...notices] };

@@ -51,13 +51,14 @@ export function renderReachHtml(input: ReachHtmlInput): string {
   const nonce = input.nonce.replace(/[^A-Za-z0-9+/=_-]/g, '');
   const data = { model: input.model, strings: viewStrings(), explanations: input.explanations, explained: Object.keys(input.explanations).length };
   const title = input.model.strings['Reachability'] ?? 'Reachability';
+  // Our own text (the nonce is sanitized above): no quote or angle bracket to escape.
   const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src data:; base-uri 'none'; form-action 'none'`;
   return [
     '<!DOCTYPE html>',
     `<html lang="${escapeHtml(input.lang)}">`,
     '<head>',
     '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">`,
+    `<meta http-equiv="Content-Security-Policy" content="${csp}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(`NetworkPolicy Lens: ${title}`)}</title>`,
     `<style nonce="${nonce}">${inline(input.css, 'style')}</style>`,
