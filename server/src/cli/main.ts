@@ -22,6 +22,7 @@ const USAGE = `usage: netpol-lens check <files or folders...> [--format text|jso
        netpol-lens traffic <files or folders...> --from REF --to REF --port PORT[/PROTOCOL] [--json]
        netpol-lens traffic <files or folders...> --batch FILE [--json]
        netpol-lens matrix <files or folders...> [--port PORT[/PROTOCOL]] [--format text|json|md]
+       netpol-lens matrix <files or folders...> --format dot|mermaid|model
        netpol-lens plan <files or folders...> [--format text|json]
 
   check     report every NetworkPolicy problem the Kubernetes API server would reject,
@@ -35,7 +36,10 @@ const USAGE = `usage: netpol-lens check <files or folders...> [--format text|jso
             workload such as a Deployment for its pods; namespace defaults to "default") or
             ip:ADDRESS; PORT is a number or a container port name; PROTOCOL defaults to TCP.
             --batch FILE reads a JSON array of {"from","to","port","protocol"}
-  matrix    which pod reaches which, every pod against every pod, on one port (default 80/TCP)
+  matrix    which pod reaches which, every pod against every pod, on one port (default 80/TCP);
+            --format dot (Graphviz), mermaid (flowchart) or model (the reachability view's JSON):
+            one edge per allowed pair with every port it allows, namespaces as clusters,
+            ipBlock ranges as nodes
   plan      kubectl exec commands that verify the policies in a real cluster, with the
             expected outcome of each (connects / times out) and the reason
 

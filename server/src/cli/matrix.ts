@@ -1,5 +1,5 @@
 /** `netpol-lens matrix`: which pod reaches which on one port, every pod against every pod. */
-import { computeMatrix, matrixJson, renderMatrixMarkdown, renderMatrixText } from '../core';
+import { buildReachabilityModel, computeMatrix, matrixJson, renderDot, renderMatrixMarkdown, renderMatrixText, renderMermaid } from '../core';
 import { UsageError } from './files';
 import { Io, parseArgs, parsePortSpec, readInputs } from './load';
 import { t } from '../core/l10n';
@@ -14,7 +14,11 @@ const MATRIX_OPTIONS = {
 export function matrix(args: readonly string[], io: Io): number {
   const { positionals, values } = parseArgs(args, MATRIX_OPTIONS);
   const format = values.get('format') ?? 'text';
-  if (!['text', 'json', 'md'].includes(format)) throw new UsageError(t('--format must be text, json or md, not {0}', JSON.stringify(format)));
+  if (!['text', 'json', 'md', ...GRAPH_FORMATS].includes(format)) throw new UsageError(t('--format must be text, json, md, dot, mermaid or model, not {0}', JSON.stringify(format)));
+  if (GRAPH_FORMATS.includes(format)) {
+    if (values.has('port')) throw new UsageError(t('--port is for the text, json and md formats: dot, mermaid and model show every port'));
+    return graph(positionals, format, io);
+  }
   const spec = parsePortSpec(values.get('port') ?? '80/TCP');
   if (!/^[0-9]+$/.test(spec.port) || Number(spec.port) < 1 || Number(spec.port) > 65535) {
     throw new UsageError(t('--port must be a port number 1-65535 (with /TCP, /UDP or /SCTP), not {0}', JSON.stringify(values.get('port'))));
@@ -24,5 +28,19 @@ export function matrix(args: readonly string[], io: Io): number {
   if (format === 'json') io.stdout(JSON.stringify(matrixJson(m, loaded.locate)) + '\n');
   else if (format === 'md') io.stdout(renderMatrixMarkdown(m, loaded.locate));
   else io.stdout(renderMatrixText(m, loaded.locate));
+  return loaded.unreadable ? 2 : 0;
+}
+
+/** Formats over every port: one edge per allowed pair, labelled with its ports (core/ide/reach). */
+const GRAPH_FORMATS = ['dot', 'mermaid', 'model'];
+
+function graph(inputs: readonly string[], format: string, io: Io): number {
+  const loaded = readInputs(inputs, io);
+  const started = performance.now();
+  const built = buildReachabilityModel(loaded.workspace.world, loaded.locate);
+  const model = { ...built, stats: { ...built.stats, ms: Math.round(performance.now() - started) } };
+  if (format === 'dot') io.stdout(renderDot(model));
+  else if (format === 'mermaid') io.stdout(renderMermaid(model));
+  else io.stdout(JSON.stringify(model) + '\n');
   return loaded.unreadable ? 2 : 0;
 }

@@ -41,3 +41,8 @@ export { parseSuppressions, applySuppressions } from './suppress';
 export type { Suppressions } from './suppress';
 export { completeAt, yamlString } from './ide/complete';
 export type { CompletionEntry, CompletionEntryKind, CompleteOptions } from './ide/complete';
+export { buildReachabilityModel } from './ide/reach/model';
+export { explainEdge } from './ide/reach/explainEdge';
+export { renderDot, renderMermaid } from './ide/reach/graph';
+export { reachStrings, REACH_STRING_KEYS } from './ide/reach/strings';
+export type { ReachabilityModel, ReachNode, ReachEdge, ReachNamespace, ReachabilityParams, ExplainEdgeParams, EdgeExplanation, PolicyLink, SourceLink, PortSpan } from './ide/reachModel';

@@ -14,6 +14,7 @@ import { quickFixes, toLspDiagnostic, toRange } from './convert';
 import { WorkspaceIndex } from './workspaceIndex';
 import { runSafe } from './runSafe';
 import { startAuthoring } from './authoring';
+import { startReachability } from './reachability';
 import { DEFAULT_SETTINGS, readSettings, ServerSettings } from './settings';
 
 export interface ServerOptions {
@@ -36,6 +37,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   const docsUrl = (code: string, slug: string): string => `${docsBase}${code}-${slug}.md`;
   const authoring = startAuthoring(connection, { documents, world: (uri) => (syncOpen(uri), index.workspace().world) });
+  const reachability = startReachability(connection, { documents, index, syncOpen });
 
   connection.onInitialize((params): InitializeResult => {
     setLocale(params.locale);
@@ -189,6 +191,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
    */
   function refreshStale(): void {
     refreshTimer = undefined;
+    reachability.worldChanged();
     const generation = index.generation;
     const stale = documents.all().filter((d) => shownGeneration.get(d.uri) !== generation && !timers.has(d.uri) && !workspaceTimers.has(d.uri));
     const step = (i: number): void => {

@@ -81,11 +81,21 @@ export interface ReachabilityModel {
   readonly stats: { readonly pods: number; readonly policies: number; readonly nodes: number; readonly edges: number; readonly ms: number };
   /** The UI strings the view needs, in the server's locale (the webview has no translation of its own). */
   readonly strings: Readonly<Record<string, string>>;
+  /**
+   * Namespaces asked for but left out whole (no node, no edge) because the edges would pass
+   * `ReachabilityParams.maxEdges`; absent when nothing was left out. A caveat says so too.
+   */
+  readonly omittedNamespaces?: readonly string[];
 }
 
 export interface ReachabilityParams {
   /** Include nodes and edges of these namespaces only (all when absent). */
   readonly namespaces?: readonly string[];
+  /**
+   * At most about this many edges: whole namespaces (in name order) are left out once the next
+   * would pass it (listed in `omittedNamespaces`); the first namespace is always kept. Absent: no limit.
+   */
+  readonly maxEdges?: number;
 }
 
 export interface ExplainEdgeParams {

@@ -1,0 +1,199 @@
+/**
+ * The reachability model (ide/reachModel.ts) of a world: namespaces, pod nodes (grouped when
+ * indistinguishable, nodes.ts), external address ranges named by ipBlocks, and one directed edge
+ * per allowed pair with every port it allows (semantics/connset.ts: `connectivityIndex` in bulk,
+ * equal to `pairConnections` pair by pair). Pure: the caller measures the time (`stats.ms` is 0
+ * here) and turns provenance into lines with `locate`.
+ */
+import type { PodInfo } from '../../model/inventory';
+import type { CompiledPolicy, PolicyRef } from '../../semantics/compile';
+import { namespaceLabels, policiesSelecting, World } from '../../semantics/evaluate';
+import {
+  ConnSet,
+  ConnectivityIndex,
+  connHas,
+  connIsAll,
+  connIsEmpty,
+  connToJson,
+  connectivityIndex,
+  externalRanges,
+  ExternalRange,
+  formatConn,
+  NO_CONNECTIONS,
+} from '../../semantics/connset';
+import { dnsAllowed } from '../hover';
+import type { Locate } from '../provenance';
+import type { PolicyLink, ReachabilityModel, ReachabilityParams, ReachEdge, ReachNamespace, ReachNode, SourceLink } from '../reachModel';
+import { memberName, PodGroup, podGroups } from './nodes';
+import { reachStrings } from './strings';
+import { t } from '../../l10n';
+
+const MAX_LISTED = 5;
+
+/** The words formatConn uses for the full and the empty set, localized. */
+export function connWords(): { all: string; none: string } {
+  return { all: t('all ports'), none: t('none') };
+}
+
+export function policyLink(ref: PolicyRef, locate: Locate | undefined): PolicyLink {
+  return { policy: `${ref.namespace}/${ref.name}`, file: ref.file, line: locate?.(ref.file, ref.span.start) ?? 1 };
+}
+
+function sourceLink(p: PodInfo, locate: Locate | undefined): SourceLink {
+  return { file: p.source.file, line: locate?.(p.source.file, p.source.span.start) ?? 1 };
+}
+
+function listed(names: readonly string[]): string {
+  return names.length > MAX_LISTED ? `${names.slice(0, MAX_LISTED).join(', ')}, …` : names.join(', ');
+}
+
+/** The connections between two nodes; a node's own edge is between two of its pods (none for a single Pod). */
+export function groupPairSet(idx: ConnectivityIndex, a: PodGroup, b: PodGroup): ConnSet {
+  if (a !== b) return idx.between(a.indices[0], b.indices[0]);
+  if (a.indices.length > 1) return idx.between(a.indices[0], a.indices[1]);
+  return a.members[0].kind === 'Pod' ? NO_CONNECTIONS : idx.between(a.indices[0], a.indices[0]);
+}
+
+export function isDnsPod(p: PodInfo): boolean {
+  return p.namespace === 'kube-system' && p.labels['k8s-app'] === 'kube-dns';
+}
+
+/**
+ * Whether DNS (UDP 53 to kube-dns) works for a pod isolated for egress: against the workspace's
+ * kube-dns pods (both ends must allow it) when it has them, else as the hover and NP302 decide
+ * (egress to kube-dns in kube-system, a stand-in pod labelled k8s-app=kube-dns).
+ */
+function dnsStatus(world: World, idx: ConnectivityIndex, i: number, dnsIdx: readonly number[]): 'allowed' | 'blocked' {
+  const allowed = dnsIdx.length ? dnsIdx.some((d) => connHas(idx.between(i, d), 53, 'UDP')) : dnsAllowed(world, world.pods[i]);
+  return allowed ? 'allowed' : 'blocked';
+}
+
+function edgeOf(from: string, to: string, set: ConnSet): ReachEdge {
+  return { id: `${from}->${to}`, from, to, allowed: connToJson(set), label: formatConn(set, connWords()), all: connIsAll(set) };
+}
+
+/** Policies selecting any of the pods (the only ones whose ipBlocks matter for their edges). */
+function relevantPolicies(world: World, pods: readonly PodInfo[]): CompiledPolicy[] {
+  const set = new Set<CompiledPolicy>();
+  for (const p of pods) for (const dir of ['ingress', 'egress'] as const) for (const pol of policiesSelecting(world, p, dir)) set.add(pol);
+  return world.policies.filter((p) => set.has(p));
+}
+
+export function buildReachabilityModel(world: World, locate?: Locate, opts: ReachabilityParams = {}): ReachabilityModel {
+  const groups = podGroups(world, opts.namespaces);
+  const pods = groups.flatMap((g) => g.members);
+  // External ranges split by the ipBlocks of the policies that select the pods shown.
+  const ranges: ExternalRange[] = externalRanges({ ...world, policies: relevantPolicies(world, pods) });
+  const idx = connectivityIndex(world, ranges.map((r) => r.endpoint));
+  const podCount = world.pods.length;
+
+  // Namespace by namespace, so that a limit leaves out whole namespaces.
+  const byNs = new Map<string, PodGroup[]>();
+  for (const g of groups) {
+    const list = byNs.get(g.namespace);
+    if (list) list.push(g);
+    else byNs.set(g.namespace, [g]);
+  }
+  const nsNames = [...byNs.keys()];
+  const included: PodGroup[] = [];
+  const edges: ReachEdge[] = [];
+  const rangeEdges = new Map<number, number>();
+  let omitted: string[] | undefined;
+  for (let n = 0; n < nsNames.length; n++) {
+    const mine = byNs.get(nsNames[n])!;
+    const next: ReachEdge[] = [];
+    const add = (from: string, to: string, set: ConnSet) => {
+      if (!connIsEmpty(set)) next.push(edgeOf(from, to, set));
+    };
+    const touched: number[] = [];
+    for (const g of mine) {
+      for (const h of included) {
+        add(g.id, h.id, groupPairSet(idx, g, h));
+        add(h.id, g.id, groupPairSet(idx, h, g));
+      }
+      for (const h of mine) add(g.id, h.id, groupPairSet(idx, g, h));
+      for (let k = 0; k < ranges.length; k++) {
+        const before = next.length;
+        add(g.id, ranges[k].id, idx.between(g.indices[0], podCount + k));
+        add(ranges[k].id, g.id, idx.between(podCount + k, g.indices[0]));
+        for (let e = before; e < next.length; e++) touched.push(k);
+      }
+    }
+    if (opts.maxEdges !== undefined && included.length > 0 && edges.length + next.length > opts.maxEdges) {
+      omitted = nsNames.slice(n);
+      break;
+    }
+    included.push(...mine);
+    edges.push(...next);
+    for (const k of touched) rangeEdges.set(k, (rangeEdges.get(k) ?? 0) + 1);
+  }
+
+  const dnsIdx = world.pods.flatMap((p, i) => (isDnsPod(p) ? [i] : []));
+  const nodes: ReachNode[] = included.map((g) => {
+    const rep = g.members[0];
+    const ingress = policiesSelecting(world, rep, 'ingress').map((p) => policyLink(p.ref, locate));
+    const egress = policiesSelecting(world, rep, 'egress').map((p) => policyLink(p.ref, locate));
+    return {
+      id: g.id,
+      kind: 'pods',
+      namespace: g.namespace,
+      label: g.label,
+      members: g.members.map(memberName),
+      sources: g.members.map((m) => sourceLink(m, locate)),
+      isolation: { ingress, egress },
+      ...(egress.length ? { dns: dnsStatus(world, idx, g.indices[0], dnsIdx) } : {}),
+      ...(isDnsPod(rep) ? { isDns: true } : {}),
+    };
+  });
+  ranges.forEach((r, k) => {
+    // The rest of the address space only where some pod reaches it or is reached from it.
+    if (r.unmatched && !rangeEdges.get(k)) return;
+    nodes.push({
+      id: r.id,
+      kind: 'external',
+      label: r.unmatched ? t('{0} (addresses no ipBlock names)', r.label) : r.label,
+      members: [],
+      sources: [],
+      isolation: { ingress: [], egress: [] },
+      cidrs: r.cidrs,
+      unmatched: r.unmatched,
+    });
+  });
+
+  const namespaces: ReachNamespace[] = [];
+  for (const g of included) {
+    const last = namespaces[namespaces.length - 1];
+    if (last && last.name === g.namespace) (last.nodes as string[]).push(g.id);
+    else namespaces.push({ name: g.namespace, labels: namespaceLabels(world, g.namespace), nodes: [g.id] });
+  }
+
+  const shownNs = new Set(namespaces.map((n) => n.name));
+  const wanted = opts.namespaces ? new Set(opts.namespaces) : undefined;
+  const notApplied = world.rejected
+    .filter((r) => !wanted || wanted.has(r.ref.namespace))
+    .map((r) => ({ ...policyLink(r.ref, locate), reason: r.reason }));
+
+  const caveats: string[] = [];
+  const shownPods = included.flatMap((g) => g.members);
+  if (ranges.length > 0 || world.policies.some((p) => [...p.ingress, ...p.egress].some((r) => r.peers?.some((pe) => pe.ipBlock)))) {
+    const noIp = shownPods.filter((p) => p.ips.length === 0).map(memberName);
+    if (noIp.length) caveats.push(t('{0} of the pods shown have no known IP (status.podIP), so no ipBlock was matched against them: {1}', noIp.length, listed(noIp)));
+  }
+  if (world.policies.some((p) => [...p.ingress, ...p.egress].some((r) => r.peers?.some((pe) => pe.namespaceSelector)))) {
+    const unknown = [...shownNs].filter((ns) => !world.namespaces.has(ns));
+    if (unknown.length) caveats.push(t('namespaces without a Namespace manifest are known to namespaceSelectors only by their kubernetes.io/metadata.name label: {0}', listed(unknown)));
+  }
+  if (shownPods.some((p) => p.kind !== 'Pod')) caveats.push(t('a workload stands for all its pods: its edge to itself is between two of its pods'));
+  if (omitted) caveats.push(t('{0} namespaces left out, over {1} connections to show at once (choose namespaces to see them): {2}', omitted.length, opts.maxEdges, listed(omitted)));
+
+  return {
+    namespaces,
+    nodes,
+    edges,
+    notApplied,
+    caveats,
+    stats: { pods: shownPods.length, policies: world.policies.length, nodes: nodes.length, edges: edges.length, ms: 0 },
+    strings: reachStrings(),
+    ...(omitted ? { omittedNamespaces: omitted } : {}),
+  };
+}
