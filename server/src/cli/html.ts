@@ -1,0 +1,40 @@
+/**
+ * `netpol-lens matrix --format html`: the reachability view as one self-contained offline page
+ * (core/ide/reachHtml.ts): the model, explanations for the first EXPLAIN_CAP edges (past it, the
+ * page shows the `netpol-lens traffic` command to run), the view's script and stylesheet read
+ * from next to this file (dist/webview.js, dist/webview.css).
+ */
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { buildReachabilityModel, explainEdge, getLocale, t } from '../core';
+import type { EdgeExplanation } from '../core';
+import { renderReachHtml } from '../core/ide/reachHtml';
+import { UsageError } from './files';
+import { Io, readInputs } from './load';
+
+/** Edges explained in advance (each is a `traffic` explanation: ~1 KB of page and ~0.1 ms each). */
+export const EXPLAIN_CAP = 2000;
+
+export function matrixHtml(inputs: readonly string[], io: Io, assetsDir = __dirname): number {
+  let script: string;
+  let css: string;
+  try {
+    script = fs.readFileSync(path.join(assetsDir, 'webview.js'), 'utf8');
+    css = fs.readFileSync(path.join(assetsDir, 'webview.css'), 'utf8');
+  } catch {
+    throw new UsageError(t('the reachability view script (webview.js, webview.css) is missing next to the command in {0}; build with npm run build', assetsDir));
+  }
+  const loaded = readInputs(inputs, io);
+  const world = loaded.workspace.world;
+  const started = performance.now();
+  const built = buildReachabilityModel(world, loaded.locate);
+  const model = { ...built, stats: { ...built.stats, ms: Math.round(performance.now() - started) } };
+  const explanations: Record<string, EdgeExplanation> = {};
+  for (const e of model.edges.slice(0, EXPLAIN_CAP)) {
+    const x = explainEdge(world, { from: e.from, to: e.to }, loaded.locate);
+    if (x) explanations[e.id] = x;
+  }
+  io.stdout(renderReachHtml({ model, explanations, script, css, nonce: crypto.randomBytes(18).toString('base64'), lang: getLocale() }));
+  return loaded.unreadable ? 2 : 0;
+}
