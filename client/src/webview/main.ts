@@ -69,6 +69,8 @@ const zoomIn = h('button', { id: 'zoom-in' }, '+');
 const zoomOut = h('button', { id: 'zoom-out' }, '−');
 const fit = h('button', { id: 'fit' }, '⤢');
 const portSelect = h('select', { id: 'port' });
+/** Any port typed by the user (`5432`, `53/UDP`): wins over the list while it holds a valid port. */
+const portInput = h('input', { type: 'text', id: 'port-input', size: '9', placeholder: '8080/TCP' });
 const status = h('div', { id: 'status', role: 'status' });
 const changes = h('div', { id: 'changes', role: 'status' });
 const notices = h('div', { id: 'notices' });
@@ -81,7 +83,7 @@ graphPane.appendChild(graphMessage);
 const matrixPane = h('div', { id: 'matrix', role: 'tabpanel', hidden: '' });
 const explain = h('aside', { id: 'explain', 'aria-live': 'polite' });
 app.append(
-  h('div', { id: 'toolbar', role: 'toolbar' }, h('div', { role: 'tablist' }, tabGraph, tabMatrix), filter, labelExternal, labelDns, collapseAll, expandAll, showAll, zoomOut, zoomIn, fit, portSelect),
+  h('div', { id: 'toolbar', role: 'toolbar' }, h('div', { role: 'tablist' }, tabGraph, tabMatrix), filter, labelExternal, labelDns, collapseAll, expandAll, showAll, zoomOut, zoomIn, fit, portSelect, portInput),
   h('div', { id: 'statusbar' }, status, changes),
   notices,
   h('div', { id: 'main' }, graphPane, matrixPane, explain),
@@ -111,6 +113,8 @@ function state() {
 }
 
 function chosenPort(): { port?: number; protocol?: string } {
+  const typed = /^\s*(\d{1,5})\s*(?:\/\s*(tcp|udp|sctp))?\s*$/i.exec(portInput.value);
+  if (typed && Number(typed[1]) >= 1 && Number(typed[1]) <= 65535) return { port: Number(typed[1]), protocol: (typed[2] ?? 'TCP').toUpperCase() };
   const v = portSelect.value;
   if (!v) return {};
   const [protocol, port] = v.split('/');
@@ -123,6 +127,7 @@ function fillPorts(m: ReachabilityModel): void {
   for (const c of portChoices(m)) portSelect.appendChild(h('option', { value: `${c.protocol}/${c.port}` }, `${c.port}/${c.protocol}`));
   portSelect.value = [...portSelect.options].some((o) => o.value === before) ? before : '';
   portSelect.setAttribute('aria-label', `${S('Port')} / ${S('Protocol')}`);
+  portInput.setAttribute('aria-label', `${S('Port')} / ${S('Protocol')}`);
 }
 
 // ---- drawing -----------------------------------------------------------------------------------
@@ -276,6 +281,7 @@ function setTab(t: 'graph' | 'matrix'): void {
   matrixPane.hidden = t !== 'matrix';
   for (const b of [collapseAll, expandAll, zoomIn, zoomOut, fit]) b.hidden = t !== 'graph';
   portSelect.hidden = t !== 'matrix';
+  portInput.hidden = t !== 'matrix';
   void redraw();
 }
 
@@ -286,7 +292,7 @@ filter.addEventListener('input', () => {
   clearTimeout(filterTimer);
   filterTimer = window.setTimeout(() => void redraw(), 150);
 });
-for (const c of [showExternal, showDns, portSelect]) c.addEventListener('change', () => void redraw());
+for (const c of [showExternal, showDns, portSelect, portInput]) c.addEventListener('change', () => void redraw());
 collapseAll.addEventListener('click', () => {
   collapsed = new Set(model?.namespaces.map((n) => n.name));
   void redraw();
