@@ -242,8 +242,8 @@ export function connectionsBetween(world: World, from: Endpoint, to: Endpoint): 
 
 interface SideRule {
   readonly rule: CompiledRule;
-  /** Which endpoints of the index the rule's peers match; undefined: every peer. */
-  readonly mask?: Uint8Array;
+  /** Which endpoints of the index the rule's peers match; undefined: every peer. Computed on first use. */
+  mask(): Uint8Array | undefined;
   /** The rule's ports when they do not depend on the destination. */
   readonly fixed?: ConnSet;
 }
@@ -279,17 +279,23 @@ export function connectivityIndex(world: World, extra: readonly Endpoint[] = [])
     let r = ruleInfo.get(rule);
     if (r) return r;
     let mask: Uint8Array | undefined;
-    if (rule.peers) {
-      if (rule.peers.length === 1) mask = peerMask(policy, rule.peers[0]);
-      else {
-        mask = new Uint8Array(n);
-        for (const peer of rule.peers) {
-          const pm = peerMask(policy, peer);
-          for (let k = 0; k < n; k++) mask[k] |= pm[k];
+    let done = false;
+    const computeMask = (): Uint8Array | undefined => {
+      if (done) return mask;
+      done = true;
+      if (rule.peers) {
+        if (rule.peers.length === 1) mask = peerMask(policy, rule.peers[0]);
+        else {
+          mask = new Uint8Array(n);
+          for (const peer of rule.peers) {
+            const pm = peerMask(policy, peer);
+            for (let k = 0; k < n; k++) mask[k] |= pm[k];
+          }
         }
       }
-    }
-    r = { rule, mask, fixed: hasNamedPort(rule) ? undefined : rulePortSet(rule, { kind: 'ip', bytes: [], text: '' }) };
+      return mask;
+    };
+    r = { rule, mask: computeMask, fixed: hasNamedPort(rule) ? undefined : rulePortSet(rule, { kind: 'ip', bytes: [], text: '' }) };
     ruleInfo.set(rule, r);
     return r;
   };
@@ -306,7 +312,8 @@ export function connectivityIndex(world: World, extra: readonly Endpoint[] = [])
     if (!rules) return ALL_CONNECTIONS;
     let set: ConnSet = NO_CONNECTIONS;
     for (const r of rules) {
-      if (r.mask && r.mask[other] !== 1) continue;
+      const mask = r.mask();
+      if (mask && mask[other] !== 1) continue;
       set = unionConn(set, r.fixed ?? rulePortSet(r.rule, dest));
       if (set === ALL_CONNECTIONS) break;
     }

@@ -68,10 +68,6 @@ function dnsStatus(world: World, idx: ConnectivityIndex, i: number, dnsIdx: read
   return allowed ? 'allowed' : 'blocked';
 }
 
-function edgeOf(from: string, to: string, set: ConnSet): ReachEdge {
-  return { id: `${from}->${to}`, from, to, allowed: connToJson(set), label: formatConn(set, connWords()), all: connIsAll(set) };
-}
-
 /** Policies selecting any of the pods (the only ones whose ipBlocks matter for their edges). */
 function relevantPolicies(world: World, pods: readonly PodInfo[]): CompiledPolicy[] {
   const set = new Set<CompiledPolicy>();
@@ -79,54 +75,84 @@ function relevantPolicies(world: World, pods: readonly PodInfo[]): CompiledPolic
   return world.policies.filter((p) => set.has(p));
 }
 
-export function buildReachabilityModel(world: World, locate?: Locate, opts: ReachabilityParams = {}): ReachabilityModel {
-  const groups = podGroups(world, opts.namespaces);
-  const pods = groups.flatMap((g) => g.members);
-  // External ranges split by the ipBlocks of the policies that select the pods shown.
-  const ranges: ExternalRange[] = externalRanges({ ...world, policies: relevantPolicies(world, pods) });
-  const idx = connectivityIndex(world, ranges.map((r) => r.endpoint));
-  const podCount = world.pods.length;
+/** Edge objects; the JSON of each distinct port set is made once. */
+function edgeMaker(): (from: string, to: string, set: ConnSet) => ReachEdge {
+  const memo = new Map<string, Pick<ReachEdge, 'allowed' | 'label' | 'all'>>();
+  const words = connWords();
+  return (from, to, set) => {
+    const label = formatConn(set, words);
+    let m = memo.get(label);
+    if (!m) memo.set(label, (m = { allowed: connToJson(set), label, all: connIsAll(set) }));
+    return { id: `${from}->${to}`, from, to, ...m };
+  };
+}
 
-  // Namespace by namespace, so that a limit leaves out whole namespaces.
-  const byNs = new Map<string, PodGroup[]>();
+type MakeEdge = ReturnType<typeof edgeMaker>;
+
+/**
+ * The edges of one namespace's nodes: with each other, both ways with the nodes of the namespaces
+ * before it, and both ways with the external ranges (`ranges[k]` is endpoint `podCount + k`).
+ */
+function namespaceEdges(idx: ConnectivityIndex, mine: readonly PodGroup[], before: readonly PodGroup[], ranges: readonly ExternalRange[], makeEdge: MakeEdge, perRange: number[]): ReachEdge[] {
+  const out: ReachEdge[] = [];
+  const add = (from: string, to: string, set: ConnSet): boolean => {
+    if (connIsEmpty(set)) return false;
+    out.push(makeEdge(from, to, set));
+    return true;
+  };
+  for (const g of mine) {
+    for (const h of before) {
+      add(g.id, h.id, groupPairSet(idx, g, h));
+      add(h.id, g.id, groupPairSet(idx, h, g));
+    }
+    for (const h of mine) add(g.id, h.id, groupPairSet(idx, g, h));
+    ranges.forEach((r, k) => {
+      if (add(g.id, r.id, idx.between(g.indices[0], idx.podCount + k))) perRange[k]++;
+      if (add(r.id, g.id, idx.between(idx.podCount + k, g.indices[0]))) perRange[k]++;
+    });
+  }
+  return out;
+}
+
+function byNamespace(groups: readonly PodGroup[]): PodGroup[][] {
+  const out: PodGroup[][] = [];
   for (const g of groups) {
-    const list = byNs.get(g.namespace);
-    if (list) list.push(g);
-    else byNs.set(g.namespace, [g]);
+    const last = out[out.length - 1];
+    if (last && last[0].namespace === g.namespace) last.push(g);
+    else out.push([g]);
   }
-  const nsNames = [...byNs.keys()];
-  const included: PodGroup[] = [];
+  return out;
+}
+
+/** Nodes and edges, namespace by namespace, up to `max` edges (the first namespace always). */
+function edgesUpTo(world: World, groups: readonly PodGroup[], max: number | undefined, makeEdge: MakeEdge) {
+  const pods = groups.flatMap((g) => g.members);
+  // The address space split by the ipBlocks of the policies selecting these pods: no other ipBlock decides their edges.
+  const ranges = externalRanges({ ...world, policies: relevantPolicies(world, pods) });
+  const idx = connectivityIndex(world, ranges.map((r) => r.endpoint));
+  const perRange = ranges.map(() => 0);
+  const kept: PodGroup[] = [];
   const edges: ReachEdge[] = [];
-  const rangeEdges = new Map<number, number>();
-  let omitted: string[] | undefined;
-  for (let n = 0; n < nsNames.length; n++) {
-    const mine = byNs.get(nsNames[n])!;
-    const next: ReachEdge[] = [];
-    const add = (from: string, to: string, set: ConnSet) => {
-      if (!connIsEmpty(set)) next.push(edgeOf(from, to, set));
-    };
-    const touched: number[] = [];
-    for (const g of mine) {
-      for (const h of included) {
-        add(g.id, h.id, groupPairSet(idx, g, h));
-        add(h.id, g.id, groupPairSet(idx, h, g));
-      }
-      for (const h of mine) add(g.id, h.id, groupPairSet(idx, g, h));
-      for (let k = 0; k < ranges.length; k++) {
-        const before = next.length;
-        add(g.id, ranges[k].id, idx.between(g.indices[0], podCount + k));
-        add(ranges[k].id, g.id, idx.between(podCount + k, g.indices[0]));
-        for (let e = before; e < next.length; e++) touched.push(k);
-      }
-    }
-    if (opts.maxEdges !== undefined && included.length > 0 && edges.length + next.length > opts.maxEdges) {
-      omitted = nsNames.slice(n);
-      break;
-    }
-    included.push(...mine);
+  const namespaces = byNamespace(groups);
+  let n = 0;
+  for (; n < namespaces.length; n++) {
+    const counts = ranges.map(() => 0);
+    const next = namespaceEdges(idx, namespaces[n], kept, ranges, makeEdge, counts);
+    if (max !== undefined && kept.length > 0 && edges.length + next.length > max) break;
+    kept.push(...namespaces[n]);
     edges.push(...next);
-    for (const k of touched) rangeEdges.set(k, (rangeEdges.get(k) ?? 0) + 1);
+    counts.forEach((c, k) => (perRange[k] += c));
   }
+  return { idx, ranges, perRange, kept, edges, omitted: namespaces.slice(n).map((ns) => ns[0].namespace) };
+}
+
+export function buildReachabilityModel(world: World, locate?: Locate, opts: ReachabilityParams = {}): ReachabilityModel {
+  const makeEdge = edgeMaker();
+  let r = edgesUpTo(world, podGroups(world, opts.namespaces), opts.maxEdges, makeEdge);
+  // Namespaces were left out: split the address space again by the ipBlocks the kept pods' policies name only.
+  if (r.omitted.length) r = { ...edgesUpTo(world, r.kept, undefined, makeEdge), omitted: r.omitted };
+  const { idx, ranges, perRange, kept: included, edges } = r;
+  const omitted = r.omitted.length ? r.omitted : undefined;
 
   const dnsIdx = world.pods.flatMap((p, i) => (isDnsPod(p) ? [i] : []));
   const nodes: ReachNode[] = included.map((g) => {
@@ -147,7 +173,7 @@ export function buildReachabilityModel(world: World, locate?: Locate, opts: Reac
   });
   ranges.forEach((r, k) => {
     // The rest of the address space only where some pod reaches it or is reached from it.
-    if (r.unmatched && !rangeEdges.get(k)) return;
+    if (r.unmatched && perRange[k] === 0) return;
     nodes.push({
       id: r.id,
       kind: 'external',
