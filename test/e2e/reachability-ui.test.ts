@@ -84,6 +84,7 @@ suite('reachability view (UI)', () => {
   });
 
   suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.view.explorer');
     await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
   });
 
@@ -103,7 +104,8 @@ suite('reachability view (UI)', () => {
     const explanation = await waitForUiTexts('#explain', (t) => t.some((x) => /allowed/.test(x) && x.includes('allow-frontend-to-backend')), 15_000, 'webview');
     assert.match(explanation.join('\n'), /frontend-pod → backend/);
 
-    await ui({ action: 'screenshot', args: { path: artifactPath('reachability-current-theme.png') } });
+    // Room for the panel in the screenshots (the side bar comes back in suiteTeardown).
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
     await setTheme('Default Light Modern', 'vscode-light');
     await ui({ action: 'screenshot', args: { path: artifactPath('reachability-light.png') } });
     await setTheme('Default Dark Modern', 'vscode-dark');

@@ -17,6 +17,8 @@ export interface GraphHandlers {
   readonly strings: (key: string) => string;
   readonly onEdge: (edge: VEdge) => void;
   readonly onNode: (node: VNode) => void;
+  /** The pane's size, to choose the layout's direction. */
+  readonly size?: { readonly width: number; readonly height: number };
 }
 
 let elk: InstanceType<typeof ELK> | undefined;
@@ -67,7 +69,8 @@ export async function drawGraph(svg: SVGSVGElement, view: GraphView, h: GraphHan
     id: 'root',
     layoutOptions: {
       'elk.algorithm': 'layered',
-      'elk.direction': 'RIGHT',
+      // Left to right in a wide pane, top to bottom in a tall one (a panel beside the editor).
+      'elk.direction': h.size && h.size.width > 0 && h.size.width < h.size.height ? 'DOWN' : 'RIGHT',
       'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
       'elk.edgeRouting': 'POLYLINE',
       'elk.spacing.nodeNode': '18',

@@ -155,7 +155,7 @@ async function redraw(): Promise<void> {
   graphMessage.textContent = '';
   const fresh = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
   try {
-    await drawGraph(fresh, view, { strings: S, onEdge: explainEdge, onNode: activateNode });
+    await drawGraph(fresh, view, { strings: S, onEdge: explainEdge, onNode: activateNode, size: { width: graphPane.clientWidth, height: graphPane.clientHeight } });
   } catch (err) {
     return showGraphMessage(`${S('Error')}: ${err instanceof Error ? err.message : String(err)}`);
   }
