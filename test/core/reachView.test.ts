@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { ReachabilityModel, ReachEdge, ReachNode } from '../../server/src/core/ide/reachModel';
-import { baselineOf, changesSince, edgeAllows, graphView, initialCollapsed, portChoices, trafficRef, ViewState, visibleNodes } from '../../client/src/webview/view';
+import { allCollapsed, baselineOf, changesSince, EXTERNAL_GROUP, edgeAllows, graphView, initialCollapsed, portChoices, trafficRef, ViewState, visibleNodes } from '../../client/src/webview/view';
 
 function pod(ns: string, name: string, extra: Partial<ReachNode> = {}): ReachNode {
   return { id: `pod:${ns}/${name}`, kind: 'pods', namespace: ns, label: name, members: [`${ns}/${name}`], sources: [], isolation: { ingress: [], egress: [] }, ...extra };
@@ -96,6 +96,17 @@ test('a collapsed namespace is one node; its edges merge per pair, counted', () 
   assert.equal(graphView(base, { ...all, collapsed: new Set(['default']), focus: frontend.id }, baselineOf(base), S).top.some((n) => n.kind === 'namespace'), false);
 });
 
+test('collapsed external ranges are one node; expanding it shows them again', () => {
+  const v = graphView(base, { ...all, collapsed: new Set([EXTERNAL_GROUP]) }, baselineOf(base), S);
+  const ext1 = v.top.find((n) => n.id === 'external:*');
+  assert.ok(ext1);
+  assert.equal(ext1.label, 'External addresses');
+  assert.equal(ext1.count, 1);
+  assert.ok(!v.top.some((n) => n.id === ext.id));
+  assert.ok(v.edges.some((e) => e.from === backend.id && e.to === 'external:*'));
+  assert.deepEqual([...allCollapsed(base)].sort(), ['*external*', 'default', 'kube-system', 'shop']);
+});
+
 test('changes since the panel opened: added, relabelled and removed edges', () => {
   const baseline = baselineOf(base);
   const edited = model([
@@ -128,7 +139,7 @@ test('the matrix reads ports from the edges: a chosen port, or any port', () => 
 
 test('large models start with namespaces collapsed; traffic references name the first member or the range', () => {
   assert.equal(initialCollapsed(base).size, 0);
-  assert.deepEqual([...initialCollapsed(base, 3)].sort(), ['default', 'kube-system', 'shop']);
+  assert.deepEqual([...initialCollapsed(base, 3)].sort(), ['*external*', 'default', 'kube-system', 'shop']);
   assert.equal(trafficRef(backend), 'default/backend');
   assert.equal(trafficRef(ext), 'ip:203.0.113.5');
 });

@@ -35,7 +35,7 @@ function width(text: string, min = 90): number {
 }
 
 function subtitle(n: VNode, s: (k: string) => string): string {
-  if (n.kind === 'namespace') return `${s('Pods')}: ${n.pods ?? 0}`;
+  if (n.kind === 'namespace') return n.id === 'external:*' ? String(n.count ?? 0) : `${s('Pods')}: ${n.pods ?? 0}`;
   if (n.node && n.node.members.length > 1) return s('{0} identical pods').replace('{0}', String(n.node.members.length));
   if (n.node?.kind === 'external') return n.node.unmatched ? '' : (n.node.cidrs ?? []).slice(0, 2).join(', ');
   return '';

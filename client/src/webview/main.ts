@@ -8,7 +8,7 @@
 import { drawGraph, PanZoom } from './graph';
 import { MatrixView } from './matrix';
 import type { EdgeExplanation, ExplainEdgeParams, FromView, ReachabilityModel, StandaloneData, ToView } from './protocol';
-import { Baseline, baselineOf, changesSince, graphView, initialCollapsed, portChoices, trafficRef, VEdge, visibleNodes, VNode } from './view';
+import { allCollapsed, Baseline, baselineOf, changesSince, graphView, initialCollapsed, portChoices, trafficRef, VEdge, visibleNodes, VNode } from './view';
 import type { ReachNode } from '../../../server/src/core/ide/reachModel';
 
 declare function acquireVsCodeApi(): { postMessage(msg: unknown): void; getState(): unknown; setState(s: unknown): void };
@@ -294,7 +294,7 @@ filter.addEventListener('input', () => {
 });
 for (const c of [showExternal, showDns, portSelect, portInput]) c.addEventListener('change', () => void redraw());
 collapseAll.addEventListener('click', () => {
-  collapsed = new Set(model?.namespaces.map((n) => n.name));
+  collapsed = model ? allCollapsed(model) : new Set();
   void redraw();
 });
 expandAll.addEventListener('click', () => {

@@ -97,8 +97,11 @@ export function visibleNodes(model: ReachabilityModel, state: ViewState): ReachN
   return model.nodes.filter((n) => keep.has(n.id) && (seeds!.has(n.id) || shown(n)));
 }
 
+/** The key in `ViewState.collapsed` that draws every external range as one node. */
+export const EXTERNAL_GROUP = '*external*';
+
 function nsNodeId(ns: string): string {
-  return `ns:${ns}`;
+  return ns === EXTERNAL_GROUP ? 'external:*' : `ns:${ns}`;
 }
 
 /** The graph to draw: namespaces expanded or collapsed, edges between what is drawn. */
@@ -110,12 +113,13 @@ export function graphView(model: ReachabilityModel, state: ViewState, baseline: 
   const top: VNode[] = [];
   const nsNodes = new Map<string, { count: number; pods: number }>();
   for (const n of visible) {
-    if (n.kind === 'pods' && n.namespace !== undefined && collapsed.has(n.namespace)) {
-      const c = nsNodes.get(n.namespace) ?? { count: 0, pods: 0 };
+    const key = n.kind === 'external' ? EXTERNAL_GROUP : n.namespace;
+    if (key !== undefined && collapsed.has(key)) {
+      const c = nsNodes.get(key) ?? { count: 0, pods: 0 };
       c.count++;
       c.pods += n.members.length;
-      nsNodes.set(n.namespace, c);
-      drawnAs.set(n.id, nsNodeId(n.namespace));
+      nsNodes.set(key, c);
+      drawnAs.set(n.id, nsNodeId(key));
       continue;
     }
     drawnAs.set(n.id, n.id);
@@ -126,7 +130,10 @@ export function graphView(model: ReachabilityModel, state: ViewState, baseline: 
       groups.set(n.namespace, list);
     } else top.push(v);
   }
-  for (const [ns, c] of nsNodes) top.unshift({ id: nsNodeId(ns), kind: 'namespace', label: ns, namespace: ns, count: c.count, pods: c.pods });
+  for (const [ns, c] of nsNodes) {
+    const label = ns === EXTERNAL_GROUP ? strings('External addresses') : ns;
+    top.unshift({ id: nsNodeId(ns), kind: 'namespace', label, namespace: ns, count: c.count, pods: c.pods });
+  }
   const { changed, removed } = changesSince(model, baseline);
   const byPair = new Map<string, { from: string; to: string; edges: ReachEdge[]; changed: boolean }>();
   for (const e of model.edges) {
@@ -187,9 +194,14 @@ export function portChoices(model: ReachabilityModel, max = 200): { port: number
   return [...seen.values()].sort((a, b) => a.protocol.localeCompare(b.protocol) || a.port - b.port);
 }
 
-/** Namespaces to collapse at first: all, when the model has more than `threshold` nodes. */
+/** Every namespace, and the external ranges as one node. */
+export function allCollapsed(model: ReachabilityModel): Set<string> {
+  return new Set([...model.namespaces.map((n) => n.name), EXTERNAL_GROUP]);
+}
+
+/** Namespaces (and external ranges) to collapse at first: all, when the model has more than `threshold` nodes. */
 export function initialCollapsed(model: ReachabilityModel, threshold = 60): Set<string> {
-  return model.nodes.length > threshold ? new Set(model.namespaces.map((n) => n.name)) : new Set();
+  return model.nodes.length > threshold ? allCollapsed(model) : new Set();
 }
 
 /** The `netpol-lens traffic` reference for a node: `ns/name` of its first member, `ip:ADDRESS` for a range. */

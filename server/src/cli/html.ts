@@ -13,10 +13,18 @@ import { renderReachHtml } from '../core/ide/reachHtml';
 import { UsageError } from './files';
 import { Io, readInputs } from './load';
 
+/**
+ * At most about this many edges, as the VS Code panel asks the server for (lsp/reachability.ts
+ * DEFAULT_MAX_EDGES): past it whole namespaces are left out and the page lists them.
+ */
+export const HTML_MAX_EDGES = 10000;
+
 /** Edges explained in advance (each is a `traffic` explanation: ~1 KB of page and ~0.1 ms each). */
 export const EXPLAIN_CAP = 2000;
 
-export function matrixHtml(inputs: readonly string[], io: Io, assetsDir = __dirname): number {
+export function matrixHtml(inputs: readonly string[], io: Io, maxEdgesText?: string, assetsDir = __dirname): number {
+  const maxEdges = maxEdgesText === undefined ? HTML_MAX_EDGES : Number(maxEdgesText);
+  if (!Number.isInteger(maxEdges) || maxEdges < 1) throw new UsageError(t('--max-edges must be a positive whole number, not {0}', JSON.stringify(maxEdgesText)));
   let script: string;
   let css: string;
   try {
@@ -28,7 +36,7 @@ export function matrixHtml(inputs: readonly string[], io: Io, assetsDir = __dirn
   const loaded = readInputs(inputs, io);
   const world = loaded.workspace.world;
   const started = performance.now();
-  const built = buildReachabilityModel(world, loaded.locate);
+  const built = buildReachabilityModel(world, loaded.locate, { maxEdges });
   const model = { ...built, stats: { ...built.stats, ms: Math.round(performance.now() - started) } };
   const explanations: Record<string, EdgeExplanation> = {};
   for (const e of model.edges.slice(0, EXPLAIN_CAP)) {

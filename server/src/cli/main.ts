@@ -23,7 +23,7 @@ const USAGE = `usage: netpol-lens check <files or folders...> [--format text|jso
        netpol-lens traffic <files or folders...> --batch FILE [--json]
        netpol-lens matrix <files or folders...> [--port PORT[/PROTOCOL]] [--format text|json|md]
        netpol-lens matrix <files or folders...> --format dot|mermaid|model
-       netpol-lens matrix <files or folders...> --format html > reachability.html
+       netpol-lens matrix <files or folders...> --format html [--max-edges N] > reachability.html
        netpol-lens plan <files or folders...> [--format text|json]
 
   check     report every NetworkPolicy problem the Kubernetes API server would reject,
@@ -41,7 +41,8 @@ const USAGE = `usage: netpol-lens check <files or folders...> [--format text|jso
             --format dot (Graphviz), mermaid (flowchart) or model (the reachability view's JSON):
             one edge per allowed pair with every port it allows, namespaces as clusters,
             ipBlock ranges as nodes; --format html: the reachability view (graph, matrix,
-            explanations) as one self-contained page that works offline
+            explanations) as one self-contained page that works offline; past --max-edges
+            (default 10000, as in VS Code) whole namespaces are left out and listed
   plan      kubectl exec commands that verify the policies in a real cluster, with the
             expected outcome of each (connects / times out) and the reason
 

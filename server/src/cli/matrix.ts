@@ -10,6 +10,7 @@ const MATRIX_OPTIONS = {
   '-p': { name: 'port', value: true },
   '--format': { name: 'format', value: true },
   '-f': { name: 'format', value: true },
+  '--max-edges': { name: 'max-edges', value: true },
 } as const;
 
 export function matrix(args: readonly string[], io: Io): number {
@@ -18,7 +19,7 @@ export function matrix(args: readonly string[], io: Io): number {
   // The reachability view as one offline page (graph and matrix over every port; the page chooses the port).
   if (format === 'html') {
     if (values.has('port')) throw new UsageError(t('--port is not for --format html: the page shows every port and lets you choose one'));
-    return matrixHtml(positionals, io);
+    return matrixHtml(positionals, io, values.get('max-edges'));
   }
   if (!['text', 'json', 'md', ...GRAPH_FORMATS].includes(format)) throw new UsageError(t('--format must be text, json, md, dot, mermaid or model, not {0}', JSON.stringify(format)));
   if (GRAPH_FORMATS.includes(format)) {
