@@ -12,6 +12,12 @@ const NODE_H = 34;
 const CHAR_W = 7;
 /** More edges than this: no edge labels in the layout (the label is the edge's tooltip and accessible name). */
 const LABELLED_EDGES = 150;
+/**
+ * More edges than this: ELK packs the nodes (`box`, milliseconds) and edges are straight lines.
+ * The layered algorithm routes edges but its crossing minimisation grows fast with dense graphs
+ * (34 nodes with 401 edges took 6-14 s on the bench machine under load).
+ */
+const ROUTED_EDGES = 120;
 
 export interface GraphHandlers {
   readonly strings: (key: string) => string;
@@ -49,17 +55,19 @@ function elkNode(n: VNode, s: (k: string) => string): ElkNode {
 /** Lays out `view` with ELK and draws it into `svg` (replacing what was there). */
 export async function drawGraph(svg: SVGSVGElement, view: GraphView, h: GraphHandlers): Promise<void> {
   elk ??= new ELK();
-  const labelled = view.edges.length <= LABELLED_EDGES;
+  const routed = view.edges.length <= ROUTED_EDGES;
+  const labelled = routed && view.edges.length <= LABELLED_EDGES;
+  const packing = { 'elk.algorithm': 'box', 'elk.spacing.nodeNode': '24', 'elk.aspectRatio': String(Math.max(0.5, (h.size?.width || 1200) / Math.max(1, h.size?.height || 800))) };
   const children: ElkNode[] = [
     ...view.groups.map((g) => ({
       id: `group:${g.namespace}`,
       labels: [{ text: g.namespace, width: width(g.namespace, 20), height: 16 }],
-      layoutOptions: { 'elk.padding': '[top=28,left=12,bottom=12,right=12]', 'elk.nodeLabels.placement': 'INSIDE V_TOP H_LEFT' },
+      layoutOptions: { 'elk.padding': '[top=28,left=12,bottom=12,right=12]', 'elk.nodeLabels.placement': 'INSIDE V_TOP H_LEFT', ...(routed ? {} : packing) },
       children: g.nodes.map((n) => elkNode(n, h.strings)),
     })),
     ...view.top.map((n) => elkNode(n, h.strings)),
   ];
-  const edges: ElkExtendedEdge[] = view.edges.map((e) => ({
+  const edges: ElkExtendedEdge[] = !routed ? [] : view.edges.map((e) => ({
     id: e.id,
     sources: [e.from],
     targets: [e.to],
@@ -67,7 +75,7 @@ export async function drawGraph(svg: SVGSVGElement, view: GraphView, h: GraphHan
   }));
   const graph: ElkNode = {
     id: 'root',
-    layoutOptions: {
+    layoutOptions: !routed ? { ...packing, 'elk.json.shapeCoords': 'ROOT' } : {
       'elk.algorithm': 'layered',
       // Left to right in a wide pane, top to bottom in a tall one (a panel beside the editor).
       'elk.direction': h.size && h.size.width > 0 && h.size.width < h.size.height ? 'DOWN' : 'RIGHT',
@@ -85,6 +93,7 @@ export async function drawGraph(svg: SVGSVGElement, view: GraphView, h: GraphHan
   };
   const laid = await elk.layout(graph);
   render(svg, view, laid, h, labelled);
+  svg.dataset.layout = routed ? 'layered' : 'packed';
 }
 
 function render(svg: SVGSVGElement, view: GraphView, laid: ElkNode, h: GraphHandlers, labelled: boolean): void {
@@ -125,8 +134,8 @@ function render(svg: SVGSVGElement, view: GraphView, laid: ElkNode, h: GraphHand
   for (const e of view.edges) {
     const le = laidEdges.get(e.id);
     const sec = le?.sections?.[0];
-    if (!sec) continue;
-    const pts = [sec.startPoint, ...(sec.bendPoints ?? []), sec.endPoint];
+    const pts = sec ? [sec.startPoint, ...(sec.bendPoints ?? []), sec.endPoint] : straight(shapes.get(e.from), shapes.get(e.to));
+    if (!pts) continue;
     const d = pts.map((p, i) => `${i ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
     const cls = `edge${e.changed ? ' changed' : ''}${e.removed ? ' removed' : ''}`;
     const g = el('g', { class: cls, tabindex: 0, role: 'button', 'data-id': e.id, 'data-from': e.from, 'data-to': e.to, 'aria-label': `${nameOf(e.from)} → ${nameOf(e.to)}: ${e.label}` }, edgeLayer);
@@ -152,6 +161,24 @@ function render(svg: SVGSVGElement, view: GraphView, laid: ElkNode, h: GraphHand
     if (!box) continue;
     drawNode(nodeLayer, n, box, h);
   }
+}
+
+/** A straight edge between two laid-out boxes, from border to border (a loop for a box to itself). */
+function straight(a: ElkNode | undefined, b: ElkNode | undefined): { x: number; y: number }[] | undefined {
+  if (!a || !b) return undefined;
+  const box = (n: ElkNode) => ({ x: n.x ?? 0, y: n.y ?? 0, w: n.width ?? 0, h: n.height ?? 0 });
+  const p = box(a);
+  const q = box(b);
+  if (a === b) return [{ x: p.x + p.w - 10, y: p.y }, { x: p.x + p.w - 10, y: p.y - 14 }, { x: p.x + p.w + 14, y: p.y - 14 }, { x: p.x + p.w + 14, y: p.y + 10 }, { x: p.x + p.w, y: p.y + 10 }];
+  const c1 = { x: p.x + p.w / 2, y: p.y + p.h / 2 };
+  const c2 = { x: q.x + q.w / 2, y: q.y + q.h / 2 };
+  const clip = (c: { x: number; y: number }, r: { w: number; h: number }, dx: number, dy: number) => {
+    const k = Math.min(dx ? r.w / 2 / Math.abs(dx) : Infinity, dy ? r.h / 2 / Math.abs(dy) : Infinity, 1);
+    return { x: c.x + dx * k, y: c.y + dy * k };
+  };
+  const dx = c2.x - c1.x;
+  const dy = c2.y - c1.y;
+  return [clip(c1, p, dx, dy), clip(c2, q, -dx, -dy)];
 }
 
 function drawNode(layer: SVGGElement, n: VNode, box: ElkNode, h: GraphHandlers): void {
