@@ -73,7 +73,9 @@ async function setTheme(theme: string | undefined, bodyClass: string): Promise<v
   );
 }
 
-suite('reachability view (UI)', () => {
+suite('reachability view (UI)', function () {
+  // Palette, panel, clicks, two theme changes and screenshots: more than mocha's default minute on a busy machine.
+  this.timeout(180_000);
   suiteSetup(async function () {
     if (!uiAvailable()) this.skip();
     await activateExtension();
