@@ -86,7 +86,6 @@ suite('reachability view (UI)', function () {
   });
 
   suiteTeardown(async () => {
-    await vscode.commands.executeCommand('workbench.view.explorer');
     await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
   });
 
@@ -106,12 +105,14 @@ suite('reachability view (UI)', function () {
     const explanation = await waitForUiTexts('#explain', (t) => t.some((x) => /allowed/.test(x) && x.includes('allow-frontend-to-backend')), 15_000, 'webview');
     assert.match(explanation.join('\n'), /frontend-pod → backend/);
 
-    // Room for the panel in the screenshots (the side bar comes back in suiteTeardown).
-    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    // Room for the panel in the screenshots: its editor group maximized (restored below).
+    await vscode.commands.executeCommand('workbench.action.focusSecondEditorGroup');
+    await vscode.commands.executeCommand('workbench.action.toggleMaximizeEditorGroup');
     await setTheme('Default Light Modern', 'vscode-light');
     await ui({ action: 'screenshot', args: { path: artifactPath('reachability-light.png') } });
     await setTheme('Default Dark Modern', 'vscode-dark');
     await ui({ action: 'screenshot', args: { path: artifactPath('reachability-dark.png') } });
+    await vscode.commands.executeCommand('workbench.action.toggleMaximizeEditorGroup');
 
     // The rule's link opens the policy with the cursor on the rule.
     await ui({ action: 'click', args: { frame: 'webview', selector: '#explain a.source', text: 'spec.ingress[0]' } });

@@ -89,6 +89,15 @@ app.append(
   h('div', { id: 'main' }, graphPane, matrixPane, explain),
 );
 const panZoom = new PanZoom(svg);
+// The panel resized (moved, maximized, the window): show the whole graph again.
+let resizeFrame = 0;
+new ResizeObserver(() => {
+  if (resizeFrame) return;
+  resizeFrame = requestAnimationFrame(() => {
+    resizeFrame = 0;
+    if (svg.childNodes.length) panZoom.fit();
+  });
+}).observe(graphPane);
 const matrix = new MatrixView(matrixPane, { strings: S, onCell: (from, to) => explainPair(from, to, chosenPort()) });
 
 function texts(): void {
