@@ -143,6 +143,12 @@ export async function startLsp({ serverPath, args = ['--stdio'], configuration =
       const result = await withTimeout(connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position }), ms, 'hover');
       return { result, ms: performance.now() - at };
     },
+    /** Any request (e.g. netpolLens/reachability): its result and how long the round trip took. */
+    async request(method, params, ms = timeoutMs) {
+      const at = performance.now();
+      const result = await withTimeout(connection.sendRequest(method, params), ms, method);
+      return { result, ms: performance.now() - at };
+    },
     memory() {
       return memoryOf(child.pid);
     },

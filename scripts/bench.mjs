@@ -522,6 +522,88 @@ async function workspaceLsp(spec, policiesFile, targets) {
 }
 
 // ------------------------------------------------------------------------------------------------
+// The reachability model (netpolLens/reachability) of the 1,000-pod workspace: in process (core
+// buildReachabilityModel) and over LSP (request to answer, the server's default limit of edges).
+// `node scripts/bench.mjs --reachability` runs this section alone.
+
+const REACH_NAMESPACE = 'team-1';
+
+function reachabilityCore(files) {
+  const core = require(path.join(WORK, 'core.cjs'));
+  const ws = core.loadWorkspace(files);
+  const out = {};
+  const measure = (opts, n) => {
+    const samples = [];
+    let m;
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      m = core.buildReachabilityModel(ws.world, undefined, opts);
+      samples.push(performance.now() - t);
+    }
+    return { ...stats(samples), firstMs: samples[0], nodes: m.nodes.length, edges: m.edges.length, namespaces: m.namespaces.length, omitted: m.omittedNamespaces?.length ?? 0 };
+  };
+  out.limited = measure({ maxEdges: 5000 }, 3);
+  out.namespace = measure({ namespaces: [REACH_NAMESPACE] }, 3);
+  out.full = measure({}, 1);
+  return out;
+}
+
+async function reachabilityLsp(spec) {
+  const deadline = runDeadline();
+  const r = { server: spec.id };
+  let client;
+  try {
+    client = await startLsp({ serverPath: spec.path, configuration: spec.configuration, rootUri: pathToFileURL(WORKSPACE).href, nodeArgs: spec.nodeArgs, timeoutMs: 60000 });
+    await client.waitLog(/scanned \d+ YAML files/, left(deadline));
+    const run = async (params, n) => {
+      const samples = [];
+      let result;
+      for (let i = 0; i < n; i++) {
+        const x = await client.request('netpolLens/reachability', params, left(deadline));
+        samples.push(x.ms);
+        result = x.result;
+      }
+      return { ...stats(samples), firstMs: samples[0], nodes: result?.stats?.nodes, edges: result?.stats?.edges, serverMs: result?.stats?.ms, bytes: JSON.stringify(result ?? null).length };
+    };
+    r.whole = await run({}, 3);
+    r.namespace = await run({ namespaces: [REACH_NAMESPACE] }, 3);
+  } catch (e) {
+    r.error = e.message;
+    if (client) r.stderr = client.stderr.join('').slice(0, 2000);
+  } finally {
+    if (client) await client.close();
+  }
+  return r;
+}
+
+async function measureReachability(results, specs) {
+  const files = results.workspaceFiles ?? writeWorkspace();
+  const core = reachabilityCore(files);
+  console.error(`bench: reachability model in process: ${ms(core.limited.p50)} ms p50 (maxEdges 5000: ${core.limited.edges} edges), one namespace ${ms(core.namespace.p50)} ms, every edge ${ms(core.full.firstMs)} ms (${core.full.edges} edges)  [total ${(elapsed() / 1000).toFixed(0)} s]`);
+  const lsp = await reachabilityLsp(specs.ours);
+  console.error(`bench: reachability over LSP: ${lsp.error ?? `${ms(lsp.whole.p50)} ms p50 (${lsp.whole.edges} edges, ${lsp.whole.bytes} bytes), one namespace ${ms(lsp.namespace.p50)} ms`}`);
+  results.reachability = { core, lsp };
+}
+
+function reachabilityReport(results) {
+  const r = results.reachability;
+  if (!r) return [];
+  const c = r.core;
+  const l = r.lsp;
+  const out = ['Reachability model, 1,000 pods / 500 policies (netpolLens/reachability; target < 200 ms):'];
+  const row = (name, x, extra = '') => out.push(`  ${x.p50 < 200 ? 'met    ' : 'NOT met'}  ${name}: ${ms(x.p50)} ms p50, ${ms(x.max)} ms max (n=${x.n}); ${x.nodes} nodes, ${x.edges} edges${extra}`);
+  row('in process, whole workspace, maxEdges 5000 (the server default)', c.limited, `, ${c.limited.namespaces} namespaces shown, ${c.limited.omitted} left out`);
+  row(`in process, one namespace (${REACH_NAMESPACE})`, c.namespace);
+  out.push(`  info     in process, every edge of every namespace (the CLI's default): ${ms(c.full.firstMs)} ms; ${c.full.nodes} nodes, ${c.full.edges} edges`);
+  if (l.error) out.push(`  error    over LSP: ${l.error}`);
+  else {
+    row('over LSP, request to answer, whole workspace (server default limit)', l.whole, `, ${l.whole.bytes} bytes of JSON, ${ms(l.whole.serverMs)} ms in the server`);
+    row(`over LSP, request to answer, one namespace (${REACH_NAMESPACE})`, l.namespace, `, ${l.namespace.bytes} bytes of JSON`);
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------------
 
 function machine() {
   let cpu = 'unknown';
@@ -594,7 +676,7 @@ function targetsOf(results) {
   const matrixMs = w ? Math.max(...w.matrix.samples) : NaN;
   add('reachability matrix, 1,000 pods / 500 policies (slowest of 3 runs)', `${ms(matrixMs)} ms`, '< 1000 ms', matrixMs < 1000);
   const view = results.workspace?.webview?.find((x) => x.maxEdges === 10000);
-  add('reachability view first paint, 1,000 pods / 500 policies (the panel\'s model: 10,000-edge cap; median of 3)', view?.error ?? `${ms(view?.paintMs)} ms (${view?.nodes} nodes, ${view?.edges} edges)`, '< 1000 ms', view?.paintMs < 1000);
+  add('reachability view first paint, 1,000 pods / 500 policies (HTML page, 10,000-edge cap; median of 3)', view?.error ?? `${ms(view?.paintMs)} ms (${view?.nodes} nodes, ${view?.edges} edges)`, '< 1000 ms', view?.paintMs < 1000);
   const viewBig = results.workspace?.webview?.find((x) => x.maxEdges === 100000);
   if (viewBig) add('  same with a 100,000-edge cap', viewBig.error ?? `${ms(viewBig.paintMs)} ms (${viewBig.nodes} nodes, ${viewBig.edges} edges, page ${mb(viewBig.htmlBytes / 1024)} MiB)`, '< 1000 ms', viewBig.paintMs < 1000, 'information only');
   const hoverMs = w?.hover?.p95;
@@ -671,6 +753,7 @@ async function main() {
     }
     // The workspace targets come right after the 1,000-document file, before the largest file.
     if (count === TARGET_DOCS || (count === SIZES[SIZES.length - 1] && !results.workspace)) await measureWorkspace(results, specs);
+    if (results.workspace && !results.reachability && elapsed() < SOFT_BUDGET_MS) await measureReachability(results, specs);
   }
 
 
@@ -699,13 +782,27 @@ function report(results) {
   for (const g of goals) out.push(`  ${g.met ? 'met    ' : 'NOT met'}  ${g.name}: ${g.value} (target ${g.limit})${g.note ? ` — ${g.note}` : ''}`);
   out.push('');
   for (const n of info) out.push(`  ${n}`);
+  const reach = reachabilityReport(results);
+  if (reach.length) out.push('', ...reach);
   if (results.skipped.length) out.push('', `Skipped: ${results.skipped.join('; ')}`);
   out.push('', `Total ${results.totalSeconds} s. JSON: ${path.relative(ROOT, path.join(BENCH, 'results.json'))}`);
   return out.join('\n') + '\n';
 }
 
+// --reachability: only the reachability model section (prints its lines, writes .bench/reachability.json).
+async function reachabilityOnly() {
+  await build();
+  const results = { machine: machine() };
+  await measureReachability(results, serverSpecs(debounces()));
+  fs.writeFileSync(path.join(BENCH, 'reachability.json'), JSON.stringify(results.reachability, null, 2) + '\n');
+  console.log(`NetworkPolicy Lens reachability bench — ${results.machine.cores} cores, ${results.machine.cpu}, node ${results.machine.node}; load average ${results.machine.loadAverage.join(' ')}`);
+  console.log(reachabilityReport(results).join('\n'));
+}
+
 // --print: print the table of the last run again (from .bench/results.json), measuring nothing.
-const run = argv.includes('--print')
+const run = argv.includes('--reachability')
+  ? reachabilityOnly
+  : argv.includes('--print')
   ? async () => process.stdout.write(report(JSON.parse(fs.readFileSync(path.join(BENCH, 'results.json'), 'utf8'))))
   : main;
 run().then(

@@ -226,6 +226,9 @@ test('explainEdge: an allowed edge cites the rule, a missing one says why, on a 
   const udp = explainEdge(world, { from: BACKEND, to: DNS, port: 53, protocol: 'UDP' }, locate)!;
   assert.equal(udp.allowed, false);
   assert.equal(udp.protocol, 'UDP');
+  // A protocol without a port: the destination's container port of that protocol.
+  const tcp = explainEdge(world, { from: BACKEND, to: DNS, protocol: 'TCP' }, locate)!;
+  assert.deepEqual([tcp.port, tcp.protocol, tcp.allowed], [53, 'TCP', false]);
   // Between two of worker's pods.
   const self = explainEdge(world, { from: WORKER, to: WORKER }, locate)!;
   assert.equal(self.allowed, true);
@@ -249,10 +252,42 @@ function nodeEndpoints(world: World, m: ReachabilityModel, id: string): Endpoint
   });
 }
 
+function checkModel(world: World, model: ReachabilityModel, seed: number): { edges: number; grouped: number } {
+  let edges = 0;
+  let grouped = 0;
+  const byPair = new Map(model.edges.map((e) => [`${e.from}\u0000${e.to}`, e]));
+  assert.equal(byPair.size, model.edges.length, 'one edge per pair');
+  for (const a of model.nodes) {
+    const froms = nodeEndpoints(world, model, a.id);
+    if (froms.length > 1 && a.kind === 'pods') grouped++;
+    for (const b of model.nodes) {
+      if (a.kind === 'external' && b.kind === 'external') continue;
+      const e = byPair.get(`${a.id}\u0000${b.id}`);
+      const want = setOf(e);
+      if (e) {
+        edges++;
+        assert.ok(e.allowed.length > 0, 'an edge allows something');
+        assert.equal(e.all, connEquals(want, ALL_CONNECTIONS));
+      }
+      const tos = nodeEndpoints(world, model, b.id);
+      for (const x of froms) {
+        for (const y of tos) {
+          // A Pod to itself is always allowed and is no edge; a workload to itself is between two of its pods.
+          if (x.kind === 'pod' && y.kind === 'pod' && x.pod === y.pod && x.pod.kind === 'Pod') continue;
+          const got = pairConnections(world, x, y).set;
+          assert.ok(connEquals(got, want), `seed ${seed}: ${a.id} -> ${b.id}: model ${e?.label ?? 'none'}, pair ${JSON.stringify(got)}`);
+        }
+      }
+    }
+  }
+  return { edges, grouped };
+}
+
 test('property: every edge, and every missing edge, equals pairConnections for every pair of pods the nodes stand for', () => {
   const worlds = Number(process.env.REACH_WORLDS ?? 200);
   let edges = 0;
   let grouped = 0;
+  let limitedRuns = 0;
   for (let w = 0; w < worlds; w++) {
     const r = new Rng(0x5eed + w);
     const s = genScenario(r);
@@ -273,34 +308,20 @@ test('property: every edge, and every missing edge, equals pairConnections for e
     const model = buildReachabilityModel(world);
     // Every pod is in exactly one node; names are unique in generated worlds.
     assert.equal(model.nodes.filter((n) => n.kind === 'pods').reduce((k, n) => k + n.members.length, 0), world.pods.length);
-    const byPair = new Map(model.edges.map((e) => [`${e.from}\u0000${e.to}`, e]));
-    assert.equal(byPair.size, model.edges.length, 'one edge per pair');
-    for (const a of model.nodes) {
-      const froms = nodeEndpoints(world, model, a.id);
-      if (froms.length > 1 && a.kind === 'pods') grouped++;
-      for (const b of model.nodes) {
-        if (a.kind === 'external' && b.kind === 'external') continue;
-        const e = byPair.get(`${a.id}\u0000${b.id}`);
-        const want = setOf(e);
-        if (e) {
-          edges++;
-          assert.ok(e.allowed.length > 0, 'an edge allows something');
-          assert.equal(e.all, connEquals(want, ALL_CONNECTIONS));
-        }
-        const tos = nodeEndpoints(world, model, b.id);
-        for (const x of froms) {
-          for (const y of tos) {
-            if (x.kind === 'pod' && y.kind === 'pod' && x.pod === y.pod) {
-              // A Pod to itself is always allowed and is no edge; a workload to itself is between two of its pods.
-              if (x.pod.kind === 'Pod') continue;
-            }
-            const got = pairConnections(world, x, y).set;
-            assert.ok(connEquals(got, want), `seed ${0x5eed + w}: ${a.id} -> ${b.id}: model ${e?.label ?? 'none'}, pair ${JSON.stringify(got)}`);
-          }
-        }
-      }
+    const counts = checkModel(world, model, 0x5eed + w);
+    edges += counts.edges;
+    grouped += counts.grouped;
+    // Under a limit: whole namespaces left out, and what is shown is just as exact.
+    const limited = buildReachabilityModel(world, undefined, { maxEdges: 4 });
+    checkModel(world, limited, 0x5eed + w);
+    // The first namespace is always shown; more only while the edges stay within the limit.
+    if (limited.namespaces.length > 1) assert.ok(limited.edges.length <= 4, `seed ${0x5eed + w}: ${limited.edges.length} edges`);
+    if (limited.omittedNamespaces) {
+      assert.deepEqual([...limited.namespaces.map((n) => n.name), ...limited.omittedNamespaces], model.namespaces.map((n) => n.name));
+      limitedRuns++;
     }
   }
   assert.ok(edges > 1000, `edges checked: ${edges}`);
   assert.ok(grouped > 0, `some worlds have grouped pods: ${grouped}`);
+  assert.ok(limitedRuns > 0, `some worlds were cut by maxEdges: ${limitedRuns}`);
 });

@@ -14,8 +14,9 @@ import { UsageError } from './files';
 import { Io, readInputs } from './load';
 
 /**
- * At most about this many edges, as the VS Code panel asks the server for (lsp/reachability.ts
- * DEFAULT_MAX_EDGES): past it whole namespaces are left out and the page lists them.
+ * At most about this many edges unless --max-edges says otherwise (the VS Code panel gets the
+ * server's default, lsp/reachability.ts DEFAULT_MAX_EDGES): past it whole namespaces are left
+ * out and the page lists them.
  */
 export const HTML_MAX_EDGES = 10000;
 

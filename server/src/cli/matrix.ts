@@ -10,7 +10,7 @@ const MATRIX_OPTIONS = {
   '-p': { name: 'port', value: true },
   '--format': { name: 'format', value: true },
   '-f': { name: 'format', value: true },
-  '--max-edges': { name: 'max-edges', value: true },
+  '--max-edges': { name: 'maxEdges', value: true },
 } as const;
 
 export function matrix(args: readonly string[], io: Io): number {
@@ -19,12 +19,17 @@ export function matrix(args: readonly string[], io: Io): number {
   // The reachability view as one offline page (graph and matrix over every port; the page chooses the port).
   if (format === 'html') {
     if (values.has('port')) throw new UsageError(t('--port is not for --format html: the page shows every port and lets you choose one'));
-    return matrixHtml(positionals, io, values.get('max-edges'));
+    return matrixHtml(positionals, io, values.get('maxEdges'));
   }
   if (!['text', 'json', 'md', ...GRAPH_FORMATS].includes(format)) throw new UsageError(t('--format must be text, json, md, dot, mermaid or model, not {0}', JSON.stringify(format)));
   if (GRAPH_FORMATS.includes(format)) {
     if (values.has('port')) throw new UsageError(t('--port is for the text, json and md formats: dot, mermaid and model show every port'));
-    return graph(positionals, format, io);
+    const max = values.get('maxEdges');
+    if (max !== undefined && !/^[0-9]+$/.test(max)) throw new UsageError(t('--max-edges must be a number, not {0}', JSON.stringify(max)));
+    return graph(positionals, format, max === undefined ? undefined : Number(max), io);
+  }
+  if (values.has('maxEdges')) {
+    throw new UsageError(t('--max-edges is for the dot, mermaid and model formats'));
   }
   const spec = parsePortSpec(values.get('port') ?? '80/TCP');
   if (!/^[0-9]+$/.test(spec.port) || Number(spec.port) < 1 || Number(spec.port) > 65535) {
@@ -41,10 +46,10 @@ export function matrix(args: readonly string[], io: Io): number {
 /** Formats over every port: one edge per allowed pair, labelled with its ports (core/ide/reach). */
 const GRAPH_FORMATS = ['dot', 'mermaid', 'model'];
 
-function graph(inputs: readonly string[], format: string, io: Io): number {
+function graph(inputs: readonly string[], format: string, maxEdges: number | undefined, io: Io): number {
   const loaded = readInputs(inputs, io);
   const started = performance.now();
-  const built = buildReachabilityModel(loaded.workspace.world, loaded.locate);
+  const built = buildReachabilityModel(loaded.workspace.world, loaded.locate, maxEdges === undefined ? {} : { maxEdges });
   const model = { ...built, stats: { ...built.stats, ms: Math.round(performance.now() - started) } };
   if (format === 'dot') io.stdout(renderDot(model));
   else if (format === 'mermaid') io.stdout(renderMermaid(model));

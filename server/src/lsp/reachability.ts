@@ -18,7 +18,7 @@ export const EXPLAIN_EDGE_REQUEST = 'netpolLens/explainEdge';
 export const REACHABILITY_CHANGED = 'netpolLens/reachabilityChanged';
 
 /** Edges a model holds at most unless the request says otherwise (whole namespaces are left out past it). */
-export const DEFAULT_MAX_EDGES = 10000;
+export const DEFAULT_MAX_EDGES = 5000;
 
 export interface ReachabilityDeps {
   readonly documents: TextDocuments<TextDocument>;

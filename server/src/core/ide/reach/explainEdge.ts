@@ -56,11 +56,11 @@ export function explainEdge(world: World, params: ExplainEdgeParams, locate?: Lo
   // first port, the destination's first container port, 80/TCP.
   const asked = Number.isInteger(params.port) && params.port! >= 1 && params.port! <= 65535 ? params.port! : undefined;
   const askedProto = PROTOCOLS.includes(params.protocol as Protocol) ? (params.protocol as Protocol) : undefined;
-  const destPorts = to.kind === 'pod' ? to.pod.ports.filter((c) => PROTOCOLS.includes(c.protocol as Protocol)) : [];
+  const destPorts = to.kind === 'pod' ? to.pod.ports.filter((c) => (askedProto ? c.protocol === askedProto : PROTOCOLS.includes(c.protocol as Protocol))) : [];
   let port = asked ?? 80;
   let protocol: Protocol = askedProto ?? 'TCP';
   if (asked === undefined) {
-    const open = destPorts.find((c) => (!askedProto || c.protocol === askedProto) && connHas(set, c.port, c.protocol));
+    const open = destPorts.find((c) => connHas(set, c.port, c.protocol));
     const firstProto = askedProto ?? PROTOCOLS.find((p) => set[p].length > 0);
     if (open) [port, protocol] = [open.port, open.protocol as Protocol];
     else if (firstProto && set[firstProto].length > 0) [port, protocol] = [set[firstProto][0][0], firstProto];

@@ -17,6 +17,7 @@ import {
   connToJson,
   connectivityIndex,
   externalRanges,
+  pairConnections,
   ExternalRange,
   formatConn,
   NO_CONNECTIONS,
@@ -63,8 +64,8 @@ export function isDnsPod(p: PodInfo): boolean {
  * kube-dns pods (both ends must allow it) when it has them, else as the hover and NP302 decide
  * (egress to kube-dns in kube-system, a stand-in pod labelled k8s-app=kube-dns).
  */
-function dnsStatus(world: World, idx: ConnectivityIndex, i: number, dnsIdx: readonly number[]): 'allowed' | 'blocked' {
-  const allowed = dnsIdx.length ? dnsIdx.some((d) => connHas(idx.between(i, d), 53, 'UDP')) : dnsAllowed(world, world.pods[i]);
+function dnsStatus(world: World, pod: PodInfo, dnsPods: readonly PodInfo[]): 'allowed' | 'blocked' {
+  const allowed = dnsPods.length ? dnsPods.some((d) => connHas(pairConnections(world, { kind: 'pod', pod }, { kind: 'pod', pod: d }).set, 53, 'UDP')) : dnsAllowed(world, pod);
   return allowed ? 'allowed' : 'blocked';
 }
 
@@ -124,8 +125,8 @@ function byNamespace(groups: readonly PodGroup[]): PodGroup[][] {
   return out;
 }
 
-/** Nodes and edges, namespace by namespace, up to `max` edges (the first namespace always). */
-function edgesUpTo(world: World, groups: readonly PodGroup[], max: number | undefined, makeEdge: MakeEdge) {
+/** Every edge of the nodes: between them, and with the address ranges their policies' ipBlocks name. */
+function allEdges(world: World, groups: readonly PodGroup[], makeEdge: MakeEdge) {
   const pods = groups.flatMap((g) => g.members);
   // The address space split by the ipBlocks of the policies selecting these pods: no other ipBlock decides their edges.
   const ranges = externalRanges({ ...world, policies: relevantPolicies(world, pods) });
@@ -133,28 +134,84 @@ function edgesUpTo(world: World, groups: readonly PodGroup[], max: number | unde
   const perRange = ranges.map(() => 0);
   const kept: PodGroup[] = [];
   const edges: ReachEdge[] = [];
+  for (const ns of byNamespace(groups)) {
+    edges.push(...namespaceEdges(idx, ns, kept, ranges, makeEdge, perRange));
+    kept.push(...ns);
+  }
+  return { ranges, perRange, kept, edges, omitted: [] as string[] };
+}
+
+/** The edges between the nodes and the external ranges (the address space split by the ipBlocks of their policies). */
+function externalOnly(world: World, groups: readonly PodGroup[], makeEdge: MakeEdge) {
+  const reps = groups.map((g) => g.members[0]);
+  const ranges = externalRanges({ ...world, policies: relevantPolicies(world, groups.flatMap((g) => g.members)) });
+  // An index over the nodes' representatives and the ranges only (peers are matched against those alone).
+  const idx = connectivityIndex({ ...world, pods: reps }, ranges.map((r) => r.endpoint));
+  const perRange = ranges.map(() => 0);
+  const edges: ReachEdge[] = [];
+  for (const [i, g] of groups.entries()) {
+    ranges.forEach((r, k) => {
+      const out = idx.between(i, idx.podCount + k);
+      if (!connIsEmpty(out)) {
+        edges.push(makeEdge(g.id, r.id, out));
+        perRange[k]++;
+      }
+      const back = idx.between(idx.podCount + k, i);
+      if (!connIsEmpty(back)) {
+        edges.push(makeEdge(r.id, g.id, back));
+        perRange[k]++;
+      }
+    });
+  }
+  return { ranges, perRange, edges };
+}
+
+/**
+ * At most `max` edges: namespaces are added one by one while everything fits (the first always).
+ * The external ranges are split again at each step by the ipBlocks of the kept pods' policies
+ * only, so that a namespace left out does not make the others' ranges finer.
+ */
+function limitedEdges(world: World, groups: readonly PodGroup[], max: number, makeEdge: MakeEdge) {
   const namespaces = byNamespace(groups);
+  const idx = connectivityIndex(world);
+  const kept: PodGroup[] = [];
+  const podEdges: ReachEdge[] = [];
+  let ext = externalOnly(world, [], makeEdge);
   let n = 0;
   for (; n < namespaces.length; n++) {
-    const counts = ranges.map(() => 0);
-    const next = namespaceEdges(idx, namespaces[n], kept, ranges, makeEdge, counts);
-    if (max !== undefined && kept.length > 0 && edges.length + next.length > max) break;
+    const nextPod = namespaceEdges(idx, namespaces[n], kept, [], makeEdge, []);
+    if (kept.length > 0 && podEdges.length + nextPod.length > max) break;
+    const nextExt = externalOnly(world, [...kept, ...namespaces[n]], makeEdge);
+    if (kept.length > 0 && podEdges.length + nextPod.length + nextExt.edges.length > max) break;
     kept.push(...namespaces[n]);
-    edges.push(...next);
-    counts.forEach((c, k) => (perRange[k] += c));
+    podEdges.push(...nextPod);
+    ext = nextExt;
   }
-  return { idx, ranges, perRange, kept, edges, omitted: namespaces.slice(n).map((ns) => ns[0].namespace) };
+  return { ranges: ext.ranges, perRange: ext.perRange, kept, edges: [...podEdges, ...ext.edges], omitted: namespaces.slice(n).map((ns) => ns[0].namespace) };
+}
+
+/**
+ * The pods the edges are computed from: each node's first member (and its second, for the node's
+ * edge to itself), with the groups' `indices` pointing into that list. Peers are then matched
+ * against these pods only.
+ */
+function nodePods(world: World, groups: readonly PodGroup[]): { readonly nodeWorld: World; readonly groups: PodGroup[] } {
+  const pods: PodInfo[] = [];
+  const local = groups.map((g) => {
+    const indices = g.members.slice(0, 2).map((m) => pods.push(m) - 1);
+    return { ...g, indices };
+  });
+  return { nodeWorld: { ...world, pods }, groups: local };
 }
 
 export function buildReachabilityModel(world: World, locate?: Locate, opts: ReachabilityParams = {}): ReachabilityModel {
   const makeEdge = edgeMaker();
-  let r = edgesUpTo(world, podGroups(world, opts.namespaces), opts.maxEdges, makeEdge);
-  // Namespaces were left out: split the address space again by the ipBlocks the kept pods' policies name only.
-  if (r.omitted.length) r = { ...edgesUpTo(world, r.kept, undefined, makeEdge), omitted: r.omitted };
-  const { idx, ranges, perRange, kept: included, edges } = r;
+  const { nodeWorld, groups } = nodePods(world, podGroups(world, opts.namespaces));
+  const r = opts.maxEdges === undefined ? allEdges(nodeWorld, groups, makeEdge) : limitedEdges(nodeWorld, groups, opts.maxEdges, makeEdge);
+  const { ranges, perRange, kept: included, edges } = r;
   const omitted = r.omitted.length ? r.omitted : undefined;
 
-  const dnsIdx = world.pods.flatMap((p, i) => (isDnsPod(p) ? [i] : []));
+  const dnsPods = world.pods.filter(isDnsPod);
   const nodes: ReachNode[] = included.map((g) => {
     const rep = g.members[0];
     const ingress = policiesSelecting(world, rep, 'ingress').map((p) => policyLink(p.ref, locate));
@@ -167,7 +224,7 @@ export function buildReachabilityModel(world: World, locate?: Locate, opts: Reac
       members: g.members.map(memberName),
       sources: g.members.map((m) => sourceLink(m, locate)),
       isolation: { ingress, egress },
-      ...(egress.length ? { dns: dnsStatus(world, idx, g.indices[0], dnsIdx) } : {}),
+      ...(egress.length ? { dns: dnsStatus(world, rep, dnsPods) } : {}),
       ...(isDnsPod(rep) ? { isDns: true } : {}),
     };
   });

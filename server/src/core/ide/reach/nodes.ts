@@ -18,7 +18,7 @@ export interface PodGroup {
   readonly label: string;
   /** Sorted by name; the first is the group's representative. */
   readonly members: readonly PodInfo[];
-  /** Each member's position in `world.pods` (and in a connectivity index over the world). */
+  /** Each member's position in the list of pods a connectivity index is built over (`world.pods` as podGroups returns them). */
   readonly indices: readonly number[];
 }
 
