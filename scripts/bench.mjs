@@ -19,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generatePolicyStream, generateWorkspace } from './gen-policies.mjs';
 import { children, startLsp } from './bench-lsp.mjs';
+import { measureWebview } from './bench-webview.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -674,6 +675,10 @@ function targetsOf(results) {
   add('  same, right after opening the file (before any edit)', `${mb(ours?.memoryAfterOpen?.peakKiB)} vs ${mb(yls?.memoryAfterOpen?.peakKiB)} MiB = ${fmtRatio(r3o)}x`, '<= 0.5x', r3o <= 0.5, 'information only: yaml-language-server grows as the file is edited');
   const matrixMs = w ? Math.max(...w.matrix.samples) : NaN;
   add('reachability matrix, 1,000 pods / 500 policies (slowest of 3 runs)', `${ms(matrixMs)} ms`, '< 1000 ms', matrixMs < 1000);
+  const view = results.workspace?.webview?.find((x) => x.maxEdges === 10000);
+  add('reachability view first paint, 1,000 pods / 500 policies (HTML page, 10,000-edge cap; median of 3)', view?.error ?? `${ms(view?.paintMs)} ms (${view?.nodes} nodes, ${view?.edges} edges)`, '< 1000 ms', view?.paintMs < 1000);
+  const viewBig = results.workspace?.webview?.find((x) => x.maxEdges === 100000);
+  if (viewBig) add('  same with a 100,000-edge cap', viewBig.error ?? `${ms(viewBig.paintMs)} ms (${viewBig.nodes} nodes, ${viewBig.edges} edges, page ${mb(viewBig.htmlBytes / 1024)} MiB)`, '< 1000 ms', viewBig.paintMs < 1000, 'information only');
   const hoverMs = w?.hover?.p95;
   add('hover reachability on a policy in that workspace (core getHover, p95)', `${ms(hoverMs)} ms (p50 ${ms(w?.hover?.p50)}, max ${ms(w?.hover?.max)})`, '< 50 ms', hoverMs < 50);
   const lspHover = results.workspace?.lsp?.hover;
@@ -697,6 +702,14 @@ async function measureWorkspace(results, specs) {
   const { out: core, targets, policiesFile } = workspaceCore(files);
   console.error(`bench: workspace core: load ${ms(core.loadMs)} ms, matrix ${ms(core.matrix.firstMs)} ms, hover p95 ${ms(core.hover.p95)} ms  [total ${(elapsed() / 1000).toFixed(0)} s]`);
   results.workspace = { core };
+  // The reachability view's first paint (the HTML page runs the webview's script), on the model the
+  // panel gets (10,000-edge cap) and on a larger one.
+  results.workspace.webview = [];
+  for (const maxEdges of [10000, 100000]) {
+    const w = await measureWebview(WORKSPACE, { maxEdges }).catch((err) => ({ maxEdges, error: err?.message ?? String(err) }));
+    results.workspace.webview.push(w);
+    console.error(`bench: reachability view, maxEdges ${maxEdges}: ${w.error ?? `${w.nodes} nodes, ${w.edges} edges, first paint ${ms(w.paintMs)} ms (${w.paintSamples.join(', ')})`}  [total ${(elapsed() / 1000).toFixed(0)} s]`);
+  }
   if (elapsed() < SOFT_BUDGET_MS) {
     results.workspace.lsp = await workspaceLsp(specs.ours, policiesFile, targets);
     console.error(`bench: workspace over LSP: ${results.workspace.lsp.error ?? `hover p95 ${ms(results.workspace.lsp.hover?.p95)} ms`}  [total ${(elapsed() / 1000).toFixed(0)} s]`);

@@ -15,4 +15,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/node/main.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } }),
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  // The reachability view (webview and `matrix --format html`): a browser script with elkjs, and its stylesheet.
+  build({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['client/src/webview/main.ts'], outfile: 'dist/webview.js', sourcemap: false }),
+  build({ ...common, platform: 'browser', entryPoints: ['client/src/webview/view.css'], outfile: 'dist/webview.css', sourcemap: false }),
 ]);

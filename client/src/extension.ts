@@ -17,6 +17,7 @@ import {
   TransportKind,
   WorkspaceEdit as LspWorkspaceEdit,
 } from 'vscode-languageclient/node';
+import { REACHABILITY_CHANGED, ReachabilityPanel, trackPolicyEditors } from './reachabilityPanel';
 
 let client: LanguageClient | undefined;
 
@@ -217,6 +218,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netpol
     vscode.commands.registerCommand('netpolLens.insertTemplate', (template?: unknown) => insertTemplate(template)),
     vscode.commands.registerCommand('netpolLens.selectRange', (uri?: unknown, range?: unknown) => selectRange(uri, range)),
     vscode.workspace.registerTextDocumentContentProvider(VIEW_SCHEME, views),
+    vscode.commands.registerCommand('netpolLens.showReachability', () => {
+      ReachabilityPanel.show(context, () => client);
+    }),
+    trackPolicyEditors(),
+    client.onNotification(REACHABILITY_CHANGED, () => ReachabilityPanel.changed()),
   );
   await client.start();
   return { crashNotices: () => [...notices] };

@@ -23,6 +23,7 @@ const USAGE = `usage: netpol-lens check <files or folders...> [--format text|jso
        netpol-lens traffic <files or folders...> --batch FILE [--json]
        netpol-lens matrix <files or folders...> [--port PORT[/PROTOCOL]] [--format text|json|md]
        netpol-lens matrix <files or folders...> --format dot|mermaid|model [--max-edges N]
+       netpol-lens matrix <files or folders...> --format html [--max-edges N] > reachability.html
        netpol-lens plan <files or folders...> [--format text|json]
 
   check     report every NetworkPolicy problem the Kubernetes API server would reject,
@@ -39,7 +40,9 @@ const USAGE = `usage: netpol-lens check <files or folders...> [--format text|jso
   matrix    which pod reaches which, every pod against every pod, on one port (default 80/TCP);
             --format dot (Graphviz), mermaid (flowchart) or model (the reachability view's JSON):
             one edge per allowed pair with every port it allows, namespaces as clusters,
-            ipBlock ranges as nodes; --max-edges N leaves out whole namespaces past N edges
+            ipBlock ranges as nodes; --max-edges N leaves out whole namespaces past N edges; --format html:
+            the reachability view (graph, matrix, explanations) as one self-contained page
+            that works offline (--max-edges defaults to 10000 there)
   plan      kubectl exec commands that verify the policies in a real cluster, with the
             expected outcome of each (connects / times out) and the reason
 

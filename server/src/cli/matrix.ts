@@ -3,6 +3,7 @@ import { buildReachabilityModel, computeMatrix, matrixJson, renderDot, renderMat
 import { UsageError } from './files';
 import { Io, parseArgs, parsePortSpec, readInputs } from './load';
 import { t } from '../core/l10n';
+import { matrixHtml } from './html';
 
 const MATRIX_OPTIONS = {
   '--port': { name: 'port', value: true },
@@ -15,6 +16,11 @@ const MATRIX_OPTIONS = {
 export function matrix(args: readonly string[], io: Io): number {
   const { positionals, values } = parseArgs(args, MATRIX_OPTIONS);
   const format = values.get('format') ?? 'text';
+  // The reachability view as one offline page (graph and matrix over every port; the page chooses the port).
+  if (format === 'html') {
+    if (values.has('port')) throw new UsageError(t('--port is not for --format html: the page shows every port and lets you choose one'));
+    return matrixHtml(positionals, io, values.get('maxEdges'));
+  }
   if (!['text', 'json', 'md', ...GRAPH_FORMATS].includes(format)) throw new UsageError(t('--format must be text, json, md, dot, mermaid or model, not {0}', JSON.stringify(format)));
   if (GRAPH_FORMATS.includes(format)) {
     if (values.has('port')) throw new UsageError(t('--port is for the text, json and md formats: dot, mermaid and model show every port'));

@@ -1,0 +1,70 @@
+/**
+ * The self-contained page of `matrix --format html` (core/ide/reachHtml.ts): one nonce'd script
+ * and style under a CSP that allows nothing else, names that cannot break out of the data block.
+ * (That the page runs in Chromium without errors or requests: test/cli/matrix-html.test.ts.)
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { renderReachHtml, viewStrings } from '../../server/src/core/ide/reachHtml';
+import type { ReachabilityModel } from '../../server/src/core/ide/reachModel';
+import { VIEW_STRING_KEYS } from '../../client/src/webview/protocol';
+import { setLocale } from '../../server/src/core/l10n';
+
+const evil = '</script><script>alert(1)</script><!--';
+const model: ReachabilityModel = {
+  namespaces: [{ name: 'default', labels: {}, nodes: ['pod:default/x'] }],
+  nodes: [{ id: 'pod:default/x', kind: 'pods', namespace: 'default', label: evil, members: [`default/${evil}`], sources: [], isolation: { ingress: [], egress: [] } }],
+  edges: [],
+  notApplied: [],
+  caveats: [evil],
+  stats: { pods: 1, policies: 0, nodes: 1, edges: 0, ms: 0 },
+  strings: { Reachability: 'Reachability' },
+};
+
+function page(script = 'console.log(1)', css = 'body{}', nonce = 'n0nce') {
+  return renderReachHtml({ model, explanations: {}, script, css, nonce, lang: 'en' });
+}
+
+test('one CSP meta tag allowing only the nonce (no remote content, no inline handlers)', () => {
+  const html = page();
+  const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1];
+  assert.ok(csp, html.slice(0, 300));
+  assert.match(csp, /default-src 'none'/);
+  assert.match(csp, /script-src 'nonce-n0nce';/);
+  assert.match(csp, /style-src 'nonce-n0nce';/);
+  assert.doesNotMatch(csp, /unsafe|https?:|\*/);
+  assert.equal((html.match(/<script nonce="n0nce">/g) ?? []).length, 1);
+  assert.equal((html.match(/<style nonce="n0nce">/g) ?? []).length, 1);
+  assert.doesNotMatch(html, /\ssrc=|\shref=/);
+});
+
+test('a crafted name stays inside the JSON data block and reads back unchanged', () => {
+  const html = page();
+  // Three script elements end in the page: the data block, the view, and nothing else.
+  assert.equal((html.match(/<\/script>/g) ?? []).length, 2);
+  const json = /<script type="application\/json" id="netpol-data">([\s\S]*?)<\/script>/.exec(html)?.[1];
+  assert.ok(json);
+  const data = JSON.parse(json) as { model: ReachabilityModel; explained: number };
+  assert.equal(data.model.nodes[0].label, evil);
+  assert.deepEqual(data.model.caveats, [evil]);
+  assert.equal(data.explained, 0);
+});
+
+test('inlined script and style cannot close their element; the nonce is sanitized', () => {
+  const html = page('var s = "</script><b>"; // <!-- x', 'a::after{content:"</style>"}', 'a"b<c');
+  assert.equal((html.match(/<\/script>/g) ?? []).length, 2);
+  assert.equal((html.match(/<\/style>/g) ?? []).length, 1);
+  assert.match(html, /var s = "<\\\/script><b>"; \/\/ <\\!-- x/);
+  assert.match(html, /<script nonce="abc">/);
+});
+
+test('the view strings are the keys the webview asks for, translated', () => {
+  assert.deepEqual(Object.keys(viewStrings()).sort(), [...VIEW_STRING_KEYS].sort());
+  setLocale('ko');
+  try {
+    const ko = viewStrings();
+    for (const k of VIEW_STRING_KEYS) assert.match(ko[k], /[\uac00-\ud7a3]/, k);
+  } finally {
+    setLocale('en');
+  }
+});
