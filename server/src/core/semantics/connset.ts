@@ -470,3 +470,12 @@ export function externalRanges(world: World): ExternalRange[] {
 export function podEndpoints(pods: readonly PodInfo[]): Endpoint[] {
   return pods.map((pod) => ({ kind: 'pod', pod }));
 }
+
+/**
+ * The external ranges of several worlds at once: split by the ipBlocks of all of them, so that each
+ * range is uniform in every world (the semantic diff compares two worlds on the same ranges).
+ */
+export function externalRangesOf(worlds: readonly World[]): ExternalRange[] {
+  if (worlds.length === 0) return [];
+  return externalRanges({ ...worlds[0], policies: worlds.flatMap((w) => w.policies) });
+}
