@@ -17,6 +17,7 @@ import {
   TransportKind,
   WorkspaceEdit as LspWorkspaceEdit,
 } from 'vscode-languageclient/node';
+import { registerSemanticDiff } from './semanticDiff';
 
 let client: LanguageClient | undefined;
 
@@ -177,6 +178,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netpol
     }),
     vscode.commands.registerCommand('netpolLens.insertTemplate', (template?: unknown) => insertTemplate(template)),
   );
+  // Semantic diff: HEAD's text from the Git extension as each file's baseline; the detail as a preview.
+  registerSemanticDiff(context, () => client, outputChannel);
   await client.start();
   return { crashNotices: () => [...notices] };
 }
