@@ -25,6 +25,7 @@ interface GitApi {
 }
 interface GitExtension {
   readonly enabled: boolean;
+  readonly onDidChangeEnablement: vscode.Event<boolean>;
   getAPI(version: 1): GitApi;
 }
 
@@ -58,7 +59,18 @@ export function registerSemanticDiff(context: vscode.ExtensionContext, getClient
       const ext = vscode.extensions.getExtension<GitExtension>('vscode.git');
       if (!ext) return undefined;
       const exports = ext.isActive ? ext.exports : await ext.activate();
-      if (!exports?.enabled) return undefined;
+      if (!exports) return undefined;
+      if (!exports.enabled) {
+        // git.enabled off: try again when the user turns it on.
+        const sub = exports.onDidChangeEnablement?.((on) => {
+          if (!on) return;
+          sub?.dispose();
+          gitTried = false;
+          void sendAll();
+        });
+        if (sub) context.subscriptions.push(sub);
+        return undefined;
+      }
       gitApi = exports.getAPI(1);
       context.subscriptions.push(
         gitApi.onDidOpenRepository((repo) => {
