@@ -28,6 +28,7 @@ import type { CompiledPolicy, PolicyRef } from '../semantics/compile';
 import type { Endpoint, World } from '../semantics/evaluate';
 import {
   ConnSet,
+  PairConnections,
   SideConnections,
   connEquals,
   connIsEmpty,
@@ -97,9 +98,14 @@ export interface WorldDiff {
 }
 
 export interface DiffOptions {
-  /** Compare every pair even when the inventories are equal. */
+  /** Compare every pair, not only those a change can concern. */
   readonly full?: boolean;
+  /** How pairs are computed: one by one, with the bulk index, or by their number (default). */
+  readonly strategy?: 'auto' | 'single' | 'bulk';
 }
+
+/** Up to this many pairs to compare, each is computed on its own; more use the bulk index. */
+const DIRECT_PAIRS = 20_000;
 
 export function podKey(p: PodInfo): string {
   return `${p.namespace}/${p.kind}/${p.name}`;
@@ -138,29 +144,27 @@ function podSignature(p: PodInfo): string {
   return canonicalJson({ labels: p.labels, ports: [...p.ports].map((x) => `${x.name ?? ''}/${x.port}/${x.protocol}`).sort(), ips: p.ips.map((b) => b.join('.')).sort() });
 }
 
-function inventoryEqual(a: World, b: World, pa: Map<string, PodInfo>, pb: Map<string, PodInfo>): boolean {
-  if (a.pods.length !== b.pods.length || pa.size !== pb.size || pa.size !== a.pods.length) return false;
-  for (const [k, p] of pa) {
-    const q = pb.get(k);
-    if (!q || podSignature(p) !== podSignature(q)) return false;
+/** Memo: a policy's signature (pure function of a compiled policy object). */
+const signatures = new WeakMap<CompiledPolicy, string>();
+function signatureOf(p: CompiledPolicy): string {
+  let s = signatures.get(p);
+  if (s === undefined) {
+    s = policySignature(p);
+    signatures.set(p, s);
   }
-  const nsA = [...a.namespaces.values()].map((n) => canonicalJson([n.name, n.labels, !!n.source])).sort();
-  const nsB = [...b.namespaces.values()].map((n) => canonicalJson([n.name, n.labels, !!n.source])).sort();
-  return canonicalJson(nsA) === canonicalJson(nsB);
+  return s;
 }
 
-/** Policies of `a` whose signature `b` lacks (as a multiset). */
-function policiesNotIn(a: World, b: World): CompiledPolicy[] {
-  const count = new Map<string, number>();
-  for (const p of b.policies) count.set(policySignature(p), (count.get(policySignature(p)) ?? 0) + 1);
-  const out: CompiledPolicy[] = [];
-  for (const p of a.policies) {
-    const s = policySignature(p);
-    const n = count.get(s) ?? 0;
-    if (n > 0) count.set(s, n - 1);
-    else out.push(p);
-  }
-  return out;
+/** What a pod's connections depend on besides the policies: its labels, ports, IPs and its namespace's labels. */
+function endpointSignature(w: World, p: PodInfo): string {
+  return `${podSignature(p)}|${canonicalJson(w.namespaces.get(p.namespace)?.labels ?? {})}`;
+}
+
+/** The signatures of the policies selecting a pod for one direction, as a sorted list. */
+function selectingSignature(w: World, p: PodInfo, dir: 'ingress' | 'egress'): string {
+  const list = w.selecting.get(p)?.[dir];
+  if (!list) return '?';
+  return list.map(signatureOf).sort().join('\n');
 }
 
 const refKey = (r: PolicyRef): string => `${r.namespace}/${r.name}`;
@@ -189,9 +193,7 @@ function isolationReasons(side: 'before' | 'after', dir: 'ingress' | 'egress', m
   return mine.isolatedBy.filter((r) => !other.has(refKey(r))).map((r) => ({ side, direction: dir, role: 'isolates' as const, policy: r, offset: r.span.start, endpoint: isolatedEnd }));
 }
 
-function reasonsFor(before: World, after: World, fb: Endpoint, tb: Endpoint, fa: Endpoint, ta: Endpoint, from: DiffEndpoint, to: DiffEndpoint, gained: ConnSet, lost: ConnSet): DiffReason[] {
-  const pb = pairConnections(before, fb, tb);
-  const pa = pairConnections(after, fa, ta);
+function reasonsFor(pb: PairConnections, pa: PairConnections, from: DiffEndpoint, to: DiffEndpoint, gained: ConnSet, lost: ConnSet): DiffReason[] {
   const out: DiffReason[] = [];
   for (const dir of ['egress', 'ingress'] as const) {
     const end = dir === 'egress' ? from : to;
@@ -234,8 +236,6 @@ export function diffWorlds(before: World, after: World, options: DiffOptions = {
 
   const ranges = diffRanges(before, after);
   const extra = ranges.map((r) => r.ep);
-  const ib = connectivityIndex(before, extra);
-  const ia = connectivityIndex(after, extra);
   const idxB = new Map<PodInfo, number>(before.pods.map((p, i) => [p, i]));
   const idxA = new Map<PodInfo, number>(after.pods.map((p, i) => [p, i]));
   // The compared endpoints: common pods, then the ranges.
@@ -250,20 +250,27 @@ export function diffWorlds(before: World, after: World, options: DiffOptions = {
     ...ranges.map((r, i) => ({ de: r.de, b: before.pods.length + i, a: after.pods.length + i, pod: false })),
   ];
 
-  // Which sources / destinations can have changed at all.
+  // Which sources / destinations can have changed at all. A pair's connections depend only on
+  // the policies selecting its source for egress, those selecting its destination for ingress,
+  // and both ends' labels, ports, IPs and namespace labels: a pair none of these changed for is
+  // equal on both sides (pods appearing or disappearing change no other pair).
   let srcAffected: (e: Ep) => boolean = () => true;
   let dstAffected: (e: Ep) => boolean = () => true;
-  if (!options.full && endpoints.length === 0 && inventoryEqual(before, after, pb, pa)) {
-    const gone = new Set(policiesNotIn(before, after));
-    const come = new Set(policiesNotIn(after, before));
-    const touches = (w: World, changed: Set<CompiledPolicy>, pod: PodInfo, dir: 'ingress' | 'egress'): boolean => changed.size > 0 && (w.selecting.get(pod)?.[dir] ?? []).some((p) => changed.has(p));
-    const flag = (dir: 'ingress' | 'egress') => {
-      const s = new Set<string>();
-      for (const k of common) if (touches(before, gone, pb.get(k)!, dir) || touches(after, come, pa.get(k)!, dir)) s.add(`${k}`);
-      return s;
-    };
-    const eg = flag('egress');
-    const ing = flag('ingress');
+  if (!options.full) {
+    const eg = new Set<string>();
+    const ing = new Set<string>();
+    for (const k of common) {
+      const b = pb.get(k)!;
+      const a = pa.get(k)!;
+      const self = endpointSignature(before, b) !== endpointSignature(after, a);
+      if (self || selectingSignature(before, b, 'egress') !== selectingSignature(after, a, 'egress')) eg.add(k);
+      if (self || selectingSignature(before, b, 'ingress') !== selectingSignature(after, a, 'ingress')) ing.add(k);
+      if (self) {
+        // Its row and its column: as a destination of anyone and a source to anyone.
+        eg.add(k);
+        ing.add(k);
+      }
+    }
     const keyOf = new Map<Ep, string>();
     eps.forEach((e, i) => i < common.length && keyOf.set(e, common[i]));
     srcAffected = (e) => e.pod && eg.has(keyOf.get(e)!);
@@ -272,23 +279,38 @@ export function diffWorlds(before: World, after: World, options: DiffOptions = {
 
   const changes: PairChange[] = [];
   let compared = 0;
-  const compare = (f: Ep, d: Ep) => {
-    if (!f.pod && !d.pod) return;
-    compared++;
-    const b = ib.between(f.b, d.b);
-    const a = ia.between(f.a, d.a);
-    if (connEquals(a, b)) return;
-    const gained = subtractConn(a, b);
-    const lost = subtractConn(b, a);
-    const change: ChangeKind = connIsEmpty(b) ? 'added' : connIsEmpty(a) ? 'removed' : 'changed';
-    const reasons = reasonsFor(before, after, ib.endpoints[f.b], ib.endpoints[d.b], ia.endpoints[f.a], ia.endpoints[d.a], f.de, d.de, gained, lost);
-    changes.push({ from: f.de, to: d.de, change, before: b, after: a, gained, lost, widening: !connIsEmpty(gained), narrowing: !connIsEmpty(lost), reasons });
-  };
   const srcs = eps.filter(srcAffected);
   const dsts = eps.filter(dstAffected);
   const srcSet = new Set(srcs);
-  for (const f of srcs) for (const d of eps) compare(f, d);
-  for (const d of dsts) for (const f of eps) if (!srcSet.has(f)) compare(f, d);
+  const pairs: [Ep, Ep][] = [];
+  for (const f of srcs) for (const d of eps) if (f.pod || d.pod) pairs.push([f, d]);
+  for (const d of dsts) for (const f of eps) if (!srcSet.has(f) && (f.pod || d.pod)) pairs.push([f, d]);
+  // Few pairs: each on its own (pairConnections); many: the bulk index (per-peer masks over every
+  // endpoint cost a while to build, then each pair is a few lookups). Both give the same sets.
+  const endsB: Endpoint[] = [...before.pods.map((pod): Endpoint => ({ kind: 'pod', pod })), ...extra];
+  const endsA: Endpoint[] = [...after.pods.map((pod): Endpoint => ({ kind: 'pod', pod })), ...extra];
+  let conn: (w: 'b' | 'a', i: number, j: number) => PairConnections;
+  let setOf: (w: 'b' | 'a', i: number, j: number) => ConnSet;
+  if (options.strategy === 'single' || (options.strategy !== 'bulk' && pairs.length <= DIRECT_PAIRS)) {
+    conn = (w, i, j) => (w === 'b' ? pairConnections(before, endsB[i], endsB[j]) : pairConnections(after, endsA[i], endsA[j]));
+    setOf = (w, i, j) => conn(w, i, j).set;
+  } else {
+    const ib = connectivityIndex(before, extra);
+    const ia = connectivityIndex(after, extra);
+    conn = (w, i, j) => (w === 'b' ? ib : ia).contributions(i, j);
+    setOf = (w, i, j) => (w === 'b' ? ib : ia).between(i, j);
+  }
+  for (const [f, d] of pairs) {
+    compared++;
+    const b = setOf('b', f.b, d.b);
+    const a = setOf('a', f.a, d.a);
+    if (connEquals(a, b)) continue;
+    const gained = subtractConn(a, b);
+    const lost = subtractConn(b, a);
+    const change: ChangeKind = connIsEmpty(b) ? 'added' : connIsEmpty(a) ? 'removed' : 'changed';
+    const reasons = reasonsFor(conn('b', f.b, d.b), conn('a', f.a, d.a), f.de, d.de, gained, lost);
+    changes.push({ from: f.de, to: d.de, change, before: b, after: a, gained, lost, widening: !connIsEmpty(gained), narrowing: !connIsEmpty(lost), reasons });
+  }
 
   changes.sort((x, y) => Number(y.widening) - Number(x.widening) || x.from.id.localeCompare(y.from.id) || x.to.id.localeCompare(y.to.id) || (x.from.podKind ?? '').localeCompare(y.from.podKind ?? '') || (x.to.podKind ?? '').localeCompare(y.to.podKind ?? ''));
   return { changes, endpoints, comparedPairs: compared };
