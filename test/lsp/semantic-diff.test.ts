@@ -110,3 +110,22 @@ test('netpolLens/baseline replaces the text at open (as the VS Code client sends
       await c.close();
     }
   }));
+
+test('a large workspace (over 300 pods): the diff is computed after a pause, then the lens appears', () =>
+  withSeed(async (dir) => {
+    // 400 pods in namespace other: a podSelector-only peer of a default policy never selects them.
+    const pods = Array.from({ length: 400 }, (_, i) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p${i}, namespace: other, labels: {app: filler}}\nspec: {containers: [{name: c, image: i}]}\n`).join('---\n');
+    fs.writeFileSync(path.join(dir, 'many.yaml'), pods);
+    const c = await startServer({ folder: dir });
+    try {
+      const uri = pathToFileURL(path.join(dir, FILE)).href;
+      const text = fs.readFileSync(path.join(dir, FILE), 'utf8');
+      c.open(uri, text);
+      await c.diagnostics(uri);
+      c.change(uri, 2, widen(text));
+      const lens = await diffLens(c, uri, (t) => t.startsWith('vs the file as opened: '));
+      assert.equal(lens.command!.title, 'vs the file as opened: +1 connections allowed, −0 blocked');
+    } finally {
+      await c.close();
+    }
+  }));

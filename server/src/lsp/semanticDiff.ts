@@ -62,6 +62,9 @@ export interface SemanticDiffDeps {
 }
 
 export const DIFF_COMMAND = 'netpolLens.showDiff';
+/** Workspaces with more pods than this compute the diff after a pause, not inside the request. */
+const SYNC_PODS = 300;
+const DEFER_MS = 400;
 
 export function startSemanticDiff(connection: Connection, deps: SemanticDiffDeps) {
   const baselines = new Map<string, Baseline>();
@@ -87,9 +90,19 @@ export function startSemanticDiff(connection: Connection, deps: SemanticDiffDeps
   deps.documents.onDidClose((e) => {
     baselines.delete(e.document.uri);
     cache.delete(e.document.uri);
+    const p = pending.get(e.document.uri);
+    if (p) clearTimeout(p.timer);
+    pending.delete(e.document.uri);
   });
 
-  function compute(uri: string): Computed | undefined {
+  const pending = new Map<string, { generation: number; timer: ReturnType<typeof setTimeout> }>();
+
+  /**
+   * The diff for the document's current text. In a large workspace (a diff there can take a
+   * second) lenses and hovers do not wait for it: they get the last result while it is computed
+   * once typing pauses, and the client is then asked to refresh its code lenses.
+   */
+  function compute(uri: string, mayDefer = false): Computed | undefined {
     const doc = deps.documents.get(uri);
     const baseline = baselines.get(uri);
     if (!doc || !baseline || !deps.enabled()) return undefined;
@@ -99,6 +112,20 @@ export function startSemanticDiff(connection: Connection, deps: SemanticDiffDeps
     const generation = deps.generation();
     const hit = cache.get(uri);
     if (hit && hit.generation === generation && hit.baseline === baseline) return hit;
+    if (mayDefer && after.world.pods.length > SYNC_PODS) {
+      // One computation per workspace generation, DEFER_MS after the first request for it.
+      const old = pending.get(uri);
+      if (!old || old.generation !== generation) {
+        if (old) clearTimeout(old.timer);
+        const timer = setTimeout(() => {
+          pending.delete(uri);
+          runSafe(connection, 'semantic diff', undefined, undefined, () => compute(uri));
+          void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+        }, DEFER_MS);
+        pending.set(uri, { generation, timer });
+      }
+      return hit && hit.baseline === baseline ? hit : undefined;
+    }
     const files = after.files.filter((f) => f.file !== uri);
     const before = buildWorkspace([...files, analyzeFile({ file: uri, text: baseline.text })]);
     const diff = diffWorlds(before.world, after.world);
@@ -112,7 +139,7 @@ export function startSemanticDiff(connection: Connection, deps: SemanticDiffDeps
 
   /** The code lenses of changed policies (none when the file equals its baseline). */
   function codeLenses(doc: TextDocument): CodeLens[] {
-    const c = compute(doc.uri);
+    const c = compute(doc.uri, true);
     if (!c) return [];
     const out: CodeLens[] = [];
     const refs = [...c.after.world.policies.map((p) => p.ref), ...c.after.world.rejected.map((r) => r.ref)].filter((r) => r.file === doc.uri);
@@ -151,8 +178,8 @@ export function startSemanticDiff(connection: Connection, deps: SemanticDiffDeps
     return out;
   }
 
-  function summaryAt(uri: string, offset: number): { c: Computed; s: PolicyDiffSummary } | undefined {
-    const c = compute(uri);
+  function summaryAt(uri: string, offset: number, mayDefer: boolean): { c: Computed; s: PolicyDiffSummary } | undefined {
+    const c = compute(uri, mayDefer);
     if (!c) return undefined;
     const ref = [...c.after.world.policies.map((p) => p.ref), ...c.after.world.rejected.map((r) => r.ref)].find((r) => r.file === uri && offset >= r.span.start && offset <= r.span.end);
     if (!ref || !c.policies.some((p) => p.namespace === ref.namespace && p.name === ref.name)) return undefined;
@@ -161,7 +188,7 @@ export function startSemanticDiff(connection: Connection, deps: SemanticDiffDeps
 
   /** Markdown to put before the hover of a changed policy: the widening changes first. */
   function hoverBlock(uri: string, offset: number): string | undefined {
-    const hit = summaryAt(uri, offset);
+    const hit = summaryAt(uri, offset, true);
     return hit ? policyDiffMarkdown(label(hit.c.baseline), hit.s) : undefined;
   }
 
