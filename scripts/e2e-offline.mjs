@@ -398,6 +398,22 @@ async function startServer(tmp, env, serverTail) {
   }
 }
 
+/**
+ * Makes the workspace copy a git repository with one commit, so that the extension's semantic
+ * diff has a HEAD to compare with (test/e2e/semantic-diff.test.ts). Without git it stays a plain
+ * folder (that test then fails, saying so; the others do not care).
+ */
+function gitCommitWorkspace(dir) {
+  const env = { ...process.env, GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@example.invalid', GIT_COMMITTER_NAME: 'e2e', GIT_COMMITTER_EMAIL: 'e2e@example.invalid', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
+  for (const args of [['init', '-q'], ['add', '-A'], ['commit', '-q', '-m', 'e2e workspace']]) {
+    const r = spawnSync('git', args, { cwd: dir, env, encoding: 'utf8' });
+    if (r.status !== 0) {
+      log(`git ${args[0]} in the e2e workspace failed (${r.error?.message ?? r.stderr.trim()}); the semantic diff test needs git`);
+      return;
+    }
+  }
+}
+
 function prepareTmp() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-e2e-'));
   session.tmp = tmp;
@@ -412,6 +428,7 @@ function prepareTmp() {
   fs.writeFileSync(path.join(tmp, 'user-data', 'Machine', 'settings.json'), settings);
   const workspace = path.join(tmp, 'workspace');
   fs.cpSync(WORKSPACE_SOURCE, workspace, { recursive: true });
+  gitCommitWorkspace(workspace);
   if (LOCALE) displayLanguage(path.join(tmp, 'user-data'), LOCALE);
   return { tmp, workspace };
 }

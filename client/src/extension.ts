@@ -18,6 +18,7 @@ import {
   WorkspaceEdit as LspWorkspaceEdit,
 } from 'vscode-languageclient/node';
 import { REACHABILITY_CHANGED, ReachabilityPanel, trackPolicyEditors } from './reachabilityPanel';
+import { registerSemanticDiff } from './semanticDiff';
 
 let client: LanguageClient | undefined;
 
@@ -224,6 +225,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netpol
     trackPolicyEditors(),
     client.onNotification(REACHABILITY_CHANGED, () => ReachabilityPanel.changed()),
   );
+  // Semantic diff: HEAD's text from the Git extension as each file's baseline; the detail as a preview.
+  registerSemanticDiff(context, () => client, outputChannel);
   await client.start();
   return { crashNotices: () => [...notices] };
 }

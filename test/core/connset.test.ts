@@ -148,6 +148,14 @@ test('property: a port is in the pair set exactly when evaluate allows it (singl
         const single = pairConnections(world, from, to).set;
         const bulk = index.between(i, j);
         assert.ok(connEquals(single, bulk), `seed ${seed}: bulk ${formatConn(bulk)} vs single ${formatConn(single)} for ${i}->${j}`);
+        // The bulk index's contributions (the semantic diff's reasons) equal pairConnections'.
+        const pc = pairConnections(world, from, to);
+        const ic = index.contributions(i, j);
+        assert.ok(connEquals(ic.set, single), `seed ${seed}: contributions set ${i}->${j}`);
+        for (const dir of ['egress', 'ingress'] as const) {
+          const show = (sc: typeof pc.egress) => JSON.stringify([sc.isolated, sc.isolatedBy.map((r) => r.name), sc.rules.map((r) => [r.policy.name, r.direction, r.rule.index, r.peer?.index, formatConn(r.set)])]);
+          assert.equal(show(ic[dir]), show(pc[dir]), `seed ${seed}: contributions ${dir} ${i}->${j}`);
+        }
         for (const protocol of ['TCP', 'UDP', 'SCTP']) {
           for (const port of portList) {
             const v = evaluate(world, { from, to, port, protocol }).allowed;

@@ -9,6 +9,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { spawnSync } from 'child_process';
 import { runTests } from '@vscode/test-electron';
 
 async function main(): Promise<void> {
@@ -20,6 +21,9 @@ async function main(): Promise<void> {
     // Tests edit the fixtures (without saving); give them a copy so the sources never change.
     const workspace = path.join(tmp, 'workspace');
     fs.cpSync(path.join(sourceDir, 'workspace'), workspace, { recursive: true });
+    // A git repository with one commit: the semantic diff test compares with its HEAD.
+    const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@example.invalid', GIT_COMMITTER_NAME: 'e2e', GIT_COMMITTER_EMAIL: 'e2e@example.invalid' };
+    for (const args of [['init', '-q'], ['add', '-A'], ['commit', '-q', '-m', 'e2e workspace']]) spawnSync('git', args, { cwd: workspace, env: gitEnv });
     // A fresh profile with the settings that keep the workbench from asking anything.
     const userDataDir = path.join(tmp, 'user-data');
     fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });

@@ -13,6 +13,7 @@ import { get } from './get';
 import { matrix } from './matrix';
 import { plan } from './plan';
 import { traffic } from './traffic';
+import { diff } from './diff';
 import { readYamlFiles } from './load';
 
 const VERSION = '0.1.0';
@@ -25,6 +26,8 @@ const USAGE = `usage: netpol-lens check <files or folders...> [--format text|jso
        netpol-lens matrix <files or folders...> --format dot|mermaid|model [--max-edges N]
        netpol-lens matrix <files or folders...> --format html [--max-edges N] > reachability.html
        netpol-lens plan <files or folders...> [--format text|json]
+       netpol-lens diff OLD NEW [--format text|md|json|sarif]
+       netpol-lens diff --base GIT_REF <files or folders...> [--format text|md|json|sarif]
 
   check     report every NetworkPolicy problem the Kubernetes API server would reject,
             and likely mistakes, in *.yaml / *.yml files (folders are searched recursively)
@@ -45,6 +48,10 @@ const USAGE = `usage: netpol-lens check <files or folders...> [--format text|jso
             that works offline (--max-edges defaults to 10000 there)
   plan      kubectl exec commands that verify the policies in a real cluster, with the
             expected outcome of each (connects / times out) and the reason
+  diff      every source -> destination pair whose allowed connections differ between OLD and
+            NEW (files or folders), or between the paths at GIT_REF (read with git) and on
+            disk: before and after over all ports, added/removed/changed, and which policy
+            rules make the difference. Exit status 0 no change, 3 only narrowing, 4 widening
 
 Pods come from Pod manifests and from workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet,
 ReplicationController, Job, CronJob) in the same files; namespaces' labels from Namespace objects.
@@ -93,6 +100,7 @@ export function run(argv: readonly string[], io: Io, cwd = process.cwd(), env: N
     if (command === 'traffic') return traffic(rest, io, cwd);
     if (command === 'matrix') return matrix(rest, io);
     if (command === 'plan') return plan(rest, io);
+    if (command === 'diff') return diff(rest, io, cwd, VERSION);
     throw new UsageError(t('unknown command {0}', JSON.stringify(command)));
   } catch (err) {
     if (err instanceof UsageError) {

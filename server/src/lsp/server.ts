@@ -20,6 +20,7 @@ import { DiskDiagnostics } from './diskDiagnostics';
 import { relativizeText, WATCHED_FILES } from './paths';
 import { startReachability } from './reachability';
 import { DEFAULT_SETTINGS, readSettings, ServerSettings } from './settings';
+import { startSemanticDiff } from './semanticDiff';
 
 export interface ServerOptions {
   /** Milliseconds to wait after a change before analysing; 0 analyses at once. */
@@ -54,6 +55,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     docsUrl: (code, slug) => docsUrl(code, slug),
   });
   const reachability = startReachability(connection, { documents, index, syncOpen });
+  // Semantic diff against the baseline (HEAD from the client, else the text at open): code lens, hover block, detail.
+  const semanticDiff = startSemanticDiff(connection, {
+    documents,
+    workspace: (uri) => (documents.get(uri) && !tooLarge(documents.get(uri)!.getText()) ? (syncOpen(uri), index.workspace()) : undefined),
+    generation: () => index.generation,
+    enabled: () => settings.enable,
+  });
 
   connection.onInitialize((params): InitializeResult => {
     setLocale(params.locale);
@@ -329,6 +337,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const fa = index.analyzeOpen(doc.uri, doc.version, doc.getText());
       if (fa.analysis.policies.length === 0) return null;
       const h = getHover(index.workspace().world, fa.analysis.policies, doc.uri, doc.offsetAt(params.position));
+      const changed = semanticDiff.hoverBlock(doc.uri, doc.offsetAt(params.position));
+      if (changed && h) return { contents: { kind: MarkupKind.Markdown, value: `${changed}\n\n---\n\n${h.markdown}` }, range: toRange(doc, h.span) };
       return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: toRange(doc, h.span) } : null;
     }),
   );
@@ -339,11 +349,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       if (!doc || !settings.enable) return [];
       if (tooLarge(doc.getText())) return [];
       const fa = index.analyzeOpen(doc.uri, doc.version, doc.getText());
-      return fa.analysis.policies.map((p, i) => ({
+      return [...fa.analysis.policies.map((p, i) => ({
         // On the policy's first line (above `apiVersion:`), where editors show a lens for the whole object.
         range: toRange(doc, { start: p.base + p.doc.node.span.start, end: p.base + p.doc.node.span.start }),
         command: { title: 'kubectl describe', command: 'netpolLens.describe', arguments: [doc.uri, i] },
-      }));
+      })), ...semanticDiff.codeLenses(doc)];
     }),
   );
 

@@ -241,6 +241,7 @@ export function connectionsBetween(world: World, from: Endpoint, to: Endpoint): 
 // Bulk: every pod against every pod (and the external ranges)
 
 interface SideRule {
+  readonly policy: CompiledPolicy;
   readonly rule: CompiledRule;
   /** Which endpoints of the index the rule's peers match; undefined: every peer. Computed on first use. */
   mask(): Uint8Array | undefined;
@@ -255,6 +256,8 @@ export interface ConnectivityIndex {
   readonly podCount: number;
   /** The connections from endpoints[i] to endpoints[j]. */
   between(i: number, j: number): ConnSet;
+  /** The same with each side's contributing rules: equal to `pairConnections` of the two endpoints (without caveats). */
+  contributions(i: number, j: number): PairConnections;
 }
 
 /**
@@ -295,7 +298,7 @@ export function connectivityIndex(world: World, extra: readonly Endpoint[] = [])
       }
       return mask;
     };
-    r = { rule, mask: computeMask, fixed: hasNamedPort(rule) ? undefined : rulePortSet(rule, { kind: 'ip', bytes: [], text: '' }) };
+    r = { policy, rule, mask: computeMask, fixed: hasNamedPort(rule) ? undefined : rulePortSet(rule, { kind: 'ip', bytes: [], text: '' }) };
     ruleInfo.set(rule, r);
     return r;
   };
@@ -308,6 +311,22 @@ export function connectivityIndex(world: World, extra: readonly Endpoint[] = [])
     });
   const egress = sides('egress');
   const ingress = sides('ingress');
+  const contributing = (rules: readonly SideRule[] | undefined, self: number, other: number, dest: Endpoint, dir: 'ingress' | 'egress'): SideConnections => {
+    if (!rules) return { isolated: false, isolatedBy: [], rules: [], set: ALL_CONNECTIONS };
+    const ep = endpoints[self];
+    const isolatedBy = ep.kind === 'pod' ? policiesSelecting(world, ep.pod, dir).map((p) => p.ref) : [];
+    const out: RuleContribution[] = [];
+    let set: ConnSet = NO_CONNECTIONS;
+    for (const r of rules) {
+      const mask = r.mask();
+      if (mask && mask[other] !== 1) continue;
+      const peer = r.rule.peers?.find((pe) => peerMask(r.policy, pe)[other] === 1);
+      const ports = r.fixed ?? rulePortSet(r.rule, dest);
+      out.push({ policy: r.policy.ref, direction: dir, rule: r.rule, peer, set: ports });
+      set = unionConn(set, ports);
+    }
+    return { isolated: true, isolatedBy, rules: out, set };
+  };
   const collect = (rules: readonly SideRule[] | undefined, other: number, dest: Endpoint): ConnSet => {
     if (!rules) return ALL_CONNECTIONS;
     let set: ConnSet = NO_CONNECTIONS;
@@ -329,6 +348,14 @@ export function connectivityIndex(world: World, extra: readonly Endpoint[] = [])
       const e = collect(egress[i], j, b);
       if (connIsEmpty(e)) return NO_CONNECTIONS;
       return intersectConn(e, collect(ingress[j], i, b));
+    },
+    contributions(i: number, j: number): PairConnections {
+      const a = endpoints[i];
+      const b = endpoints[j];
+      const self = a.kind === 'pod' && b.kind === 'pod' && a.pod === b.pod && a.pod.kind === 'Pod';
+      const e = contributing(egress[i], i, j, b, 'egress');
+      const g = contributing(ingress[j], j, i, b, 'ingress');
+      return { self, egress: e, ingress: g, set: self ? ALL_CONNECTIONS : intersectConn(e.set, g.set) };
     },
   };
 }
@@ -476,4 +503,13 @@ export function externalRanges(world: World): ExternalRange[] {
 /** The pods of a world as endpoints, in order. */
 export function podEndpoints(pods: readonly PodInfo[]): Endpoint[] {
   return pods.map((pod) => ({ kind: 'pod', pod }));
+}
+
+/**
+ * The external ranges of several worlds at once: split by the ipBlocks of all of them, so that each
+ * range is uniform in every world (the semantic diff compares two worlds on the same ranges).
+ */
+export function externalRangesOf(worlds: readonly World[]): ExternalRange[] {
+  if (worlds.length === 0) return [];
+  return externalRanges({ ...worlds[0], policies: worlds.flatMap((w) => w.policies) });
 }
