@@ -13,6 +13,7 @@ import { get } from './get';
 import { matrix } from './matrix';
 import { plan } from './plan';
 import { traffic } from './traffic';
+import { test } from './test';
 import { readYamlFiles } from './load';
 
 const VERSION = '0.1.0';
@@ -22,7 +23,8 @@ const USAGE = `usage: netpol-lens check <files or folders...> [--format text|jso
        netpol-lens traffic <files or folders...> --from REF --to REF --port PORT[/PROTOCOL] [--json]
        netpol-lens traffic <files or folders...> --batch FILE [--json]
        netpol-lens matrix <files or folders...> [--port PORT[/PROTOCOL]] [--format text|json|md]
-       netpol-lens plan <files or folders...> [--format text|json]
+       netpol-lens plan <files or folders...> [--format text|json|assertions]
+       netpol-lens test <files or folders...> [--format text|json|junit]
 
   check     report every NetworkPolicy problem the Kubernetes API server would reject,
             and likely mistakes, in *.yaml / *.yml files (folders are searched recursively)
@@ -37,7 +39,11 @@ const USAGE = `usage: netpol-lens check <files or folders...> [--format text|jso
             --batch FILE reads a JSON array of {"from","to","port","protocol"}
   matrix    which pod reaches which, every pod against every pod, on one port (default 80/TCP)
   plan      kubectl exec commands that verify the policies in a real cluster, with the
-            expected outcome of each (connects / times out) and the reason
+            expected outcome of each (connects / times out) and the reason; one more check per
+            assertion in the files. --format assertions writes the checks as assertion lines
+  test      check the connectivity assertions written in the files as comments:
+            # netpol-lens expect: FROM -> TO:PORT allowed|blocked|partially  [# note]
+            exit 0 all hold, 1 one fails, 2 one cannot be checked (or none found)
 
 Pods come from Pod manifests and from workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet,
 ReplicationController, Job, CronJob) in the same files; namespaces' labels from Namespace objects.
@@ -86,6 +92,7 @@ export function run(argv: readonly string[], io: Io, cwd = process.cwd(), env: N
     if (command === 'traffic') return traffic(rest, io, cwd);
     if (command === 'matrix') return matrix(rest, io);
     if (command === 'plan') return plan(rest, io);
+    if (command === 'test') return test(rest, io);
     throw new UsageError(t('unknown command {0}', JSON.stringify(command)));
   } catch (err) {
     if (err instanceof UsageError) {

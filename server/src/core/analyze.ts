@@ -14,7 +14,7 @@ import { decodeObject, Decoded } from './model/decode';
 import type { NetworkPolicy } from './model/types';
 import type { Span } from './text';
 import { RULES } from './rules/catalog';
-import type { Finding, Fix, PolicyDocument, Rule, Severity } from './rules/rule';
+import type { Finding, Fix, PolicyDocument, RelatedLocation, Rule, Severity } from './rules/rule';
 import { parseSuppressions } from './suppress';
 import { t } from './l10n';
 
@@ -34,6 +34,8 @@ export interface Diagnostic {
   /** Kubernetes field path the API server would report (spec.ingress[0].ports[0].endPort). */
   readonly path?: string;
   readonly fix?: Fix;
+  /** Other places that explain it, in any file of the workspace (LSP relatedInformation). */
+  readonly related?: readonly RelatedLocation[];
 }
 
 export interface AnalyzedPolicy {

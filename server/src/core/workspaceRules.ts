@@ -102,6 +102,7 @@ export function workspaceDiagnostics(ws: Workspace, file: string, options: Works
       span: finding.span,
       path: finding.path,
       fix: finding.fix,
+      ...(finding.related?.length ? { related: finding.related } : {}),
     });
   }
   return sortDiagnostics(out);

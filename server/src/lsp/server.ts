@@ -10,7 +10,8 @@ import { CodeActionKind, CodeLens, Connection, Diagnostic as LspDiagnostic, DidC
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'url';
 import { buildPlan, describePolicies, describePolicy, getHover, listPolicies, renderPlanText, setLocale, t, withWorkspaceDiagnostics } from '../core';
-import { quickFixes, toLspDiagnostic, toRange } from './convert';
+import { quickFixes, setOpenDocuments, toLspDiagnostic, toRange } from './convert';
+import { assertionLenses } from './assertions';
 import { WorkspaceIndex } from './workspaceIndex';
 import { runSafe } from './runSafe';
 import { startAuthoring } from './authoring';
@@ -26,6 +27,7 @@ export const MAX_DOCUMENT_CHARS = 32 * 1024 * 1024;
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
+  setOpenDocuments((uri) => documents.get(uri));
   const debounceMs = options.debounceMs ?? 150;
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   let settings: ServerSettings = DEFAULT_SETTINGS;
@@ -285,10 +287,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       if (!doc || !settings.enable) return [];
       if (tooLarge(doc.getText())) return [];
       const fa = index.analyzeOpen(doc.uri, doc.version, doc.getText());
-      return fa.analysis.policies.map((p, i) => ({
+      const describeLenses = fa.analysis.policies.map((p, i) => ({
         range: toRange(doc, { start: p.base + p.doc.anchor.start, end: p.base + p.doc.anchor.end }),
         command: { title: 'kubectl describe', command: 'netpolLens.describe', arguments: [doc.uri, i] },
       }));
+      return [...describeLenses, ...assertionLenses(doc, index.workspace().world, settings.showPassing)];
     }),
   );
 

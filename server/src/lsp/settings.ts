@@ -4,9 +4,11 @@ import type { SeveritySetting } from '../core';
 export interface ServerSettings {
   readonly enable: boolean;
   readonly severity: Readonly<Record<string, SeveritySetting>>;
+  /** netpolLens.assertions.showPassing: a "✓ holds" code lens over each passing assertion. */
+  readonly showPassing: boolean;
 }
 
-export const DEFAULT_SETTINGS: ServerSettings = { enable: true, severity: {} };
+export const DEFAULT_SETTINGS: ServerSettings = { enable: true, severity: {}, showPassing: true };
 
 const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off']);
 
@@ -20,5 +22,6 @@ export function readSettings(raw: unknown): ServerSettings {
       if (typeof v === 'string' && SEVERITIES.has(v)) severity[k.toUpperCase()] = v as SeveritySetting;
     }
   }
-  return { enable: obj.enable !== false, severity };
+  const assertions = (obj.assertions && typeof obj.assertions === 'object' ? obj.assertions : {}) as Record<string, unknown>;
+  return { enable: obj.enable !== false, severity, showPassing: assertions.showPassing !== false };
 }

@@ -46,6 +46,14 @@ export interface Finding {
   readonly fix?: Fix;
   /** This finding's severity when it differs from the rule's (NP401 is info without workloads). */
   readonly severity?: Severity;
+  /** Other places that explain it (the policies deciding a failed assertion): file and span there. */
+  readonly related?: readonly RelatedLocation[];
+}
+
+export interface RelatedLocation {
+  readonly file: string;
+  readonly span: Span;
+  readonly message: string;
 }
 
 /** A document the rules look at: a NetworkPolicy object (maybe from a List), or a bad-version one. */
