@@ -63,6 +63,21 @@ export interface Probe {
   readonly allowed: boolean;
 }
 
+const podIndexes = new WeakMap<World, Map<string, PodInfo>>();
+function podIndex(world: World): Map<string, PodInfo> {
+  let m = podIndexes.get(world);
+  if (!m) {
+    m = new Map();
+    for (const p of world.pods) {
+      const key = `${p.namespace}/${p.name}`;
+      const seen = m.get(key);
+      if (!seen || (seen.kind !== 'Pod' && p.kind === 'Pod')) m.set(key, p);
+    }
+    podIndexes.set(world, m);
+  }
+  return m;
+}
+
 type Resolved = { readonly endpoints: readonly Endpoint[]; readonly single: boolean } | { readonly error: string };
 
 function resolveSpec(world: World, spec: EndpointSpec): Resolved {
@@ -70,6 +85,11 @@ function resolveSpec(world: World, spec: EndpointSpec): Resolved {
     const pods = world.pods.filter((p) => (spec.namespace === undefined || p.namespace === spec.namespace) && matchesSelector(spec.selector, p.labels));
     if (pods.length === 0) return { error: t('no pod in the workspace matches {0}', spec.text) };
     return { endpoints: pods.map((pod): Endpoint => ({ kind: 'pod', pod })), single: false };
+  }
+  if (spec.kind === 'pod') {
+    // What resolveEndpoint finds (a Pod first, else the first workload of that name), by lookup.
+    const pod = podIndex(world).get(`${spec.namespace}/${spec.name}`);
+    if (pod) return { endpoints: [{ kind: 'pod', pod }], single: true };
   }
   const r = resolveEndpoint(world, spec.kind === 'ip' ? `ip:${spec.address}` : `${spec.namespace}/${spec.name}`);
   return 'error' in r ? r : { endpoints: [r.endpoint], single: true };
