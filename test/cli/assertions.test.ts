@@ -99,3 +99,11 @@ test('plan: one kubectl check per assertion, expecting what it says; --format as
   });
   assert.equal(run(['plan', guide, '--format', 'yaml']).code, 2);
 });
+
+test('test --locale ko: the report in Korean', () => {
+  const r = run(['test', '--locale', 'ko', guide]);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /^통과 /m);
+  assert.match(r.stdout, /^실패 .*default\/frontend-pod -> default\/database:5432\/TCP blocked\n  차단을\(를\) 기대했지만 실제로는 허용입니다\n/m);
+  assert.match(r.stdout, /검증 10개: 통과 9, 실패 1, 오류 0\n$/);
+});

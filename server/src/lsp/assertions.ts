@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import { fileURLToPath } from 'url';
 import { CodeLens, CompletionItem, CompletionItemKind, DiagnosticRelatedInformation, Position } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { checkFileAssertions, completeAssertion, t } from '../core';
+import { checkFileAssertions, completeAssertion, EXPECT_MARKER, t } from '../core';
 import type { CompletionEntry, RelatedLocation, World } from '../core';
 
 const KINDS: Record<CompletionEntry['kind'], CompletionItemKind> = {
@@ -34,10 +34,12 @@ export function assertionCompletions(doc: TextDocument, position: Position, worl
 }
 
 /** "✓ holds" over each passing assertion of the document. */
-export function assertionLenses(doc: TextDocument, world: World, showPassing: boolean): CodeLens[] {
+export function assertionLenses(doc: TextDocument, world: () => World, showPassing: boolean): CodeLens[] {
   if (!showPassing) return [];
   const text = doc.getText();
-  return checkFileAssertions(world, doc.uri, text)
+  // Only a file with assertions asks for the World (rebuilding it is not a per-keystroke cost).
+  if (!text.includes(EXPECT_MARKER)) return [];
+  return checkFileAssertions(world(), doc.uri, text)
     .filter((r) => r.status === 'pass')
     .map((r) => ({
       range: { start: doc.positionAt(r.assertion.body.start), end: doc.positionAt(r.assertion.body.end) },

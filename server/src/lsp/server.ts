@@ -291,7 +291,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         range: toRange(doc, { start: p.base + p.doc.anchor.start, end: p.base + p.doc.anchor.end }),
         command: { title: 'kubectl describe', command: 'netpolLens.describe', arguments: [doc.uri, i] },
       }));
-      return [...describeLenses, ...assertionLenses(doc, index.workspace().world, settings.showPassing)];
+      return [...describeLenses, ...assertionLenses(doc, () => index.workspace().world, settings.showPassing)];
     }),
   );
 
