@@ -286,3 +286,22 @@ test('completion inside an assertion: endpoints, the arrow, destination ports, o
   assert.deepEqual(labels(`${MARK} a -> b:80 |`), ['allowed', 'blocked', 'partially']);
   assert.deepEqual(labels(`${MARK} a -> b:80 allowed # note |`), []);
 });
+
+test('robustness: random assertion lines never throw; every problem span lies inside its line; every result has a status', () => {
+  const world = loadWorkspace(workspaceDir('assertions')).world;
+  const r = new Rng(2026);
+  const pieces = ['default/', 'frontend-pod', 'backend', '*', '/', ':', '::', '[', ']', 'ip:', '203.0.113.5', '2001:db8::1', '->', '-', '>', ' ', '  ', '=', '!=', '!', ',', 'app', '80', '0', '65536', '1-65535', '9-1', 'any', '/TCP', '/icmp', 'http', 'allowed', 'blocked', 'partially', '#', 'ü', '\t', '"', "'", '\\', 'kube-system/coredns', 'x'.repeat(70)];
+  for (let i = 0; i < 3000; i++) {
+    let body = '';
+    const n = r.int(0, 12);
+    for (let k = 0; k < n; k++) body += pieces[r.int(0, pieces.length - 1)];
+    const text = `a: 1\n${MARK}${r.int(0, 1) ? ' ' : ''}${body}\nb: 2\n`;
+    const results = checkFileAssertions(world, 'fuzz.yaml', text);
+    assert.equal(results.length, 1, JSON.stringify(text));
+    const res = results[0];
+    assert.ok(['pass', 'fail', 'error'].includes(res.status));
+    const line = res.assertion.line;
+    if (res.error) assert.ok(res.error.span.start >= line.start && res.error.span.end <= line.end && res.error.span.start <= res.error.span.end, JSON.stringify(text));
+    if (res.status === 'fail') assert.ok(res.message && res.witness);
+  }
+});
