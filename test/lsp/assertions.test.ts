@@ -143,3 +143,30 @@ test('completion inside an assertion: endpoints, then ports of the destination, 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('an edit in another file that makes an assertion hold asks the client to refresh the "✓ holds" lenses', async () => {
+  const dir = copyGuide();
+  const c = await startServer({ folder: dir, codeLensRefresh: true });
+  let refreshes = 0;
+  c.connection.onRequest('workspace/codeLens/refresh', () => {
+    refreshes++;
+    return null;
+  });
+  try {
+    const file = path.join(dir, 'expectations.yaml');
+    const uri = pathToFileURL(file).href;
+    c.open(uri, fs.readFileSync(file, 'utf8'));
+    await c.diagnostics(uri, (p) => np(p.diagnostics, 'NP501').length > 0, 20_000);
+    const holds = async () => (((await c.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) ?? []) as CodeLens[]).filter((l) => l.command?.title.startsWith('✓ holds')).length;
+    assert.equal(await holds(), 9);
+    const before = refreshes;
+    c.open(pathToFileURL(path.join(dir, 'database-deny.yaml')).href, DB_DENY);
+    await c.diagnostics(uri, (p) => np(p.diagnostics, 'NP501').length === 0, 20_000);
+    for (const deadline = Date.now() + 10_000; refreshes === before && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(refreshes > before, 'workspace/codeLens/refresh was sent');
+    assert.equal(await holds(), 10);
+  } finally {
+    await c.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

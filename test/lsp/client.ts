@@ -49,6 +49,8 @@ export interface StartOptions {
   readonly folder?: string;
   /** InitializeParams.locale, as VS Code sends its display language. */
   readonly locale?: string;
+  /** Declares workspace.codeLens.refreshSupport (the server may then ask the client to refresh code lenses). */
+  readonly codeLensRefresh?: boolean;
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestClient> {
@@ -81,7 +83,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestClien
     processId: process.pid,
     ...(options.locale ? { locale: options.locale } : {}),
     rootUri: options.folder ? pathToFileURL(options.folder).href : null,
-    capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+    capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, ...(options.codeLensRefresh ? { codeLens: { refreshSupport: true } } : {}) }, textDocument: { publishDiagnostics: { versionSupport: true } } },
     workspaceFolders: options.folder ? [{ uri: pathToFileURL(options.folder).href, name: 'w' }] : null,
   });
   connection.sendNotification(InitializedNotification.type, {});

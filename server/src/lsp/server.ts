@@ -6,10 +6,10 @@
  */
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { CodeActionKind, CodeLens, Connection, Diagnostic as LspDiagnostic, DidChangeConfigurationNotification, FileChangeType, Hover, InitializeResult, MarkupKind, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
+import { CodeActionKind, CodeLens, CodeLensRefreshRequest, Connection, Diagnostic as LspDiagnostic, DidChangeConfigurationNotification, FileChangeType, Hover, InitializeResult, MarkupKind, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'url';
-import { buildPlan, describePolicies, describePolicy, getHover, listPolicies, renderPlanText, setLocale, t, withWorkspaceDiagnostics } from '../core';
+import { buildPlan, EXPECT_MARKER, describePolicies, describePolicy, getHover, listPolicies, renderPlanText, setLocale, t, withWorkspaceDiagnostics } from '../core';
 import { quickFixes, setOpenDocuments, toLspDiagnostic, toRange } from './convert';
 import { assertionLenses } from './assertions';
 import { WorkspaceIndex } from './workspaceIndex';
@@ -35,6 +35,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let docsBase = pathToFileURL(path.join(__dirname, '..', 'docs', 'rules')).href + '/';
   const index = new WorkspaceIndex({}, (msg) => connection.console.log(`netpol-lens: ${msg}`));
   let folders: string[] = [];
+  /** Whether the client re-asks for code lenses on request (the "✓ holds" of assertions follow other files' edits). */
+  let codeLensRefresh = false;
 
   const docsUrl = (code: string, slug: string): string => `${docsBase}${code}-${slug}.md`;
   const authoring = startAuthoring(connection, { documents, world: (uri) => (syncOpen(uri), index.workspace().world) });
@@ -45,6 +47,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (typeof init.docsBaseUrl === 'string') docsBase = init.docsBaseUrl.endsWith('/') ? init.docsBaseUrl : init.docsBaseUrl + '/';
     if (init.settings) settings = readSettings(init.settings);
     pullConfiguration = !!params.capabilities.workspace?.configuration;
+    codeLensRefresh = !!params.capabilities.workspace?.codeLens?.refreshSupport;
     const roots = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     folders = roots.flatMap((u) => {
       try {
@@ -206,6 +209,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         const all = withWorkspaceDiagnostics(fa.analysis.diagnostics, index.workspace(), doc.uri, { text, settings: { severity: settings.severity } });
         publish(doc.uri, doc.version, all.map((d) => toLspDiagnostic(doc, d, docsUrl)));
         shownGeneration.set(doc.uri, generation);
+        // Another file changed this one's workspace: its assertions' "✓ holds" lenses may be stale.
+        if (codeLensRefresh && settings.showPassing && text.includes(EXPECT_MARKER)) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
       });
       setImmediate(() => step(i + 1));
     };
