@@ -170,3 +170,20 @@ test('an edit in another file that makes an assertion hold asks the client to re
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("the plan request behind the editor's command adds the open files' assertions with their kubectl checks", async () => {
+  const dir = copyGuide();
+  const c = await startServer({ folder: dir });
+  try {
+    const file = path.join(dir, 'expectations.yaml');
+    const uri = pathToFileURL(file).href;
+    c.open(uri, fs.readFileSync(file, 'utf8'));
+    await c.diagnostics(uri, (p) => np(p.diagnostics, 'NP501').length > 0, 20_000);
+    const plan = await c.connection.sendRequest<string>('netpolLens/plan', { uri });
+    assert.match(plan, /\nAssertions \(11 checks\): each expectation written in the files, tried in the cluster\n/);
+    assert.match(plan, /  A\d+ default\/frontend-pod -> default\/database:5432\/TCP blocked \(.*expectations\.yaml\)\n     default\/frontend-pod -> default\/database 5432\/TCP: expect times out \(dropped by NetworkPolicy\)\n     kubectl exec -n default frontend-pod -- curl -sS -m 5 http:\/\/.*:5432\n/);
+  } finally {
+    await c.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'url';
 import { CodeActionKind, CodeLens, CodeLensRefreshRequest, Connection, Diagnostic as LspDiagnostic, DidChangeConfigurationNotification, FileChangeType, Hover, InitializeResult, MarkupKind, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'url';
-import { buildPlan, EXPECT_MARKER, describePolicies, describePolicy, getHover, listPolicies, renderPlanText, setLocale, t, withWorkspaceDiagnostics } from '../core';
+import { assertionChecks, buildPlan, EXPECT_MARKER, renderAssertionChecksText, runAssertions, describePolicies, describePolicy, getHover, listPolicies, renderPlanText, setLocale, t, withWorkspaceDiagnostics } from '../core';
 import { quickFixes, setOpenDocuments, toLspDiagnostic, toRange } from './convert';
 import { assertionLenses } from './assertions';
 import { WorkspaceIndex } from './workspaceIndex';
@@ -320,7 +320,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onRequest('netpolLens/plan', (params: { uri?: string }, token) =>
     runSafe(connection, 'plan', '', token, () => {
       if (params.uri) syncOpen(params.uri);
-      return renderPlanText(buildPlan(index.workspace().world));
+      const world = index.workspace().world;
+      // The assertions of the open documents get their kubectl checks too (files on disk are not kept as text).
+      const open = documents.all().filter((d) => !tooLarge(d.getText())).map((d) => ({ file: d.uri, text: d.getText() }));
+      return renderPlanText(buildPlan(world)) + renderAssertionChecksText(assertionChecks(runAssertions(world, open)));
     }),
   );
 
