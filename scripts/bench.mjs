@@ -20,6 +20,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generatePolicyStream, generateWorkspace } from './gen-policies.mjs';
 import { children, startLsp } from './bench-lsp.mjs';
 import { measureWebview } from './bench-webview.mjs';
+import { generateAssertions } from './gen-assertions.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -711,6 +712,8 @@ function targetsOf(results) {
   const lspHover = results.workspace?.lsp?.hover;
   add('hover over LSP in that workspace (folder open; p95 of the hovers after the first)', `${ms(lspHover?.p95)} ms (p50 ${ms(lspHover?.p50)}, first ${ms(results.workspace?.lsp?.hoverFirstMs)})`, '< 50 ms', lspHover?.p95 < 50);
   add('first keystroke after opening the 1,000-document file (didChange -> publish)', `${ms(ours?.firstKeystrokeMs)} ms`, '< 100 ms', ours?.firstKeystrokeMs < 100);
+  const testMs = results.workspace?.assertions?.wall?.max;
+  add('netpol-lens test: 1,000 assertions over that workspace (CLI wall time, process start included, slowest of 3)', `${ms(testMs)} ms (fastest ${ms(results.workspace?.assertions?.wall?.min)})`, '< 1000 ms', testMs < 1000);
   const info = [];
   if (parse && ours) {
     info.push(`ours vs parse floor (1,000 docs): first diagnostics ${fmtRatio(ratio(ours.firstDiagnosticsMs, parse.floorMs))}x the parse floor (first parse in this process: ${fmtRatio(ratio(ours.firstDiagnosticsMs, parse.coldMs))}x); keystroke analysis p50 (debounce-0 build) ${fmtRatio(ratio(nod?.analysis?.p50, parse.floorMs))}x a parse of the whole file (ours re-parses only the edited document)`);
@@ -722,6 +725,31 @@ function targetsOf(results) {
     if (o && y && !o.error && !y.error) info.push(`${s.docs} docs, ours / yaml-language-server: first diagnostics ${fmtRatio(ratio(o.firstDiagnosticsMs, y.firstDiagnosticsMs))}x, keystroke p95 ${fmtRatio(ratio(o.keystroke?.p95, y.keystroke?.p95))}x, peak RSS ${fmtRatio(ratio(o.memory?.peakKiB, y.memory?.peakKiB))}x; endPort < port reported: ours ${o.endPortReported}/${o.endPortExpected}, yaml-language-server ${y.endPortReported}/${y.endPortExpected}; ours' first keystroke after open ${ms(o.firstKeystrokeMs)} ms, the others p95 ${ms(o.keystrokeAfterFirst?.p95)} ms`);
   }
   return { targets: t, info };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Connectivity assertions: `netpol-lens test` on 1,000 of them over the 1,000-pod workspace, as a
+// CI job runs it (a fresh process each time: start, read the folder, check, write the JSON report).
+
+function measureAssertions(files) {
+  const file = path.join(WORKSPACE, 'assertions.yaml');
+  fs.writeFileSync(file, generateAssertions(files.map((f) => ({ file: f.file, text: f.text })), 1000, 11));
+  const cli = path.join(ROOT, 'dist', 'cli.js');
+  const wall = [];
+  let summary;
+  let code;
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, [cli, 'test', WORKSPACE, '--format', 'json'], { encoding: 'utf8', timeout: 60000, maxBuffer: 256 * 1024 * 1024 });
+    wall.push(performance.now() - t);
+    code = r.status;
+    try {
+      summary = JSON.parse(r.stdout).summary;
+    } catch {
+      summary = { error: (r.stderr || 'no JSON report').slice(0, 200) };
+    }
+  }
+  return { wall: stats(wall), exitCode: code, summary };
 }
 
 async function measureWorkspace(results, specs) {
@@ -741,6 +769,8 @@ async function measureWorkspace(results, specs) {
     results.workspace.lsp = await workspaceLsp(specs.ours, policiesFile, targets);
     console.error(`bench: workspace over LSP: ${results.workspace.lsp.error ?? `hover p95 ${ms(results.workspace.lsp.hover?.p95)} ms`}  [total ${(elapsed() / 1000).toFixed(0)} s]`);
   } else results.skipped.push('workspace over LSP (time budget)');
+  results.workspace.assertions = measureAssertions(files);
+  console.error(`bench: netpol-lens test, 1,000 assertions: ${ms(results.workspace.assertions.wall.max)} ms slowest of 3 (${JSON.stringify(results.workspace.assertions.summary)})  [total ${(elapsed() / 1000).toFixed(0)} s]`);
 }
 
 async function main() {

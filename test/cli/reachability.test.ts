@@ -325,7 +325,9 @@ test('plan: kubectl exec commands with expected outcomes and reasons, derived fr
   // database -> backend: blocked.
   assert.match(out, /blocked source: default\/database -> default\/backend 8080\/TCP: expect times out \(dropped by NetworkPolicy\)\n +kubectl exec -n default database -- curl -sS -m 5 http:\/\/.+:8080\n/);
   // backend (a Deployment) runs its checks through deploy/backend.
-  assert.match(out, /allowed destination: default\/backend -> ip:203\.0\.113\.5 443\/TCP: expect connects\n +kubectl exec -n default deploy\/backend -- curl -sS -m 5 http:\/\/203\.0\.113\.5:443/);
+  // TCP 443 is TLS: curl over https (-k: the certificate is not for a bare address), not http://…:443.
+  assert.match(out, /allowed destination: default\/backend -> ip:203\.0\.113\.5 443\/TCP: expect connects\n +kubectl exec -n default deploy\/backend -- curl -sSk -m 5 https:\/\/203\.0\.113\.5\n/);
+  assert.ok(!/http:\/\/\S+:443\b/.test(out), 'no http:// check to port 443');
   assert.match(out, /dns: default\/backend -> kube-system\/coredns 53\/UDP: expect times out \(dropped by NetworkPolicy\)\n +kubectl exec -n default deploy\/backend -- nslookup kubernetes\.default\.svc\.cluster\.local\n +or: kubectl exec -n default deploy\/backend -- nc -zuv -w 5 .+ 53\n/);
   assert.match(out, /DNS from default\/backend \(Deployment\) is blocked/);
   // One section per policy, each check listed once.

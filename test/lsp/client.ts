@@ -56,6 +56,8 @@ export interface StartOptions {
   readonly initializationOptions?: unknown;
   /** Extra client capabilities under `workspace` (merged into the defaults). */
   readonly workspaceCapabilities?: Record<string, unknown>;
+  /** Declares workspace.codeLens.refreshSupport (the server may then ask the client to refresh code lenses). */
+  readonly codeLensRefresh?: boolean;
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestClient> {
@@ -93,7 +95,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestClien
     ...(options.locale ? { locale: options.locale } : {}),
     rootUri: options.folder ? pathToFileURL(options.folder).href : null,
     ...(options.initializationOptions !== undefined ? { initializationOptions: options.initializationOptions } : {}),
-    capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, ...options.workspaceCapabilities }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+    capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, ...(options.codeLensRefresh ? { codeLens: { refreshSupport: true } } : {}), ...options.workspaceCapabilities }, textDocument: { publishDiagnostics: { versionSupport: true } } },
     workspaceFolders: options.folder ? [{ uri: pathToFileURL(options.folder).href, name: 'w' }] : null,
   });
   connection.sendNotification(InitializedNotification.type, {});

@@ -14,6 +14,7 @@ import { matrix } from './matrix';
 import { plan } from './plan';
 import { traffic } from './traffic';
 import { diff } from './diff';
+import { test } from './test';
 import { readYamlFiles } from './load';
 
 const VERSION = '0.1.0';
@@ -25,9 +26,10 @@ const USAGE = `usage: netpol-lens check <files or folders...> [--format text|jso
        netpol-lens matrix <files or folders...> [--port PORT[/PROTOCOL]] [--format text|json|md]
        netpol-lens matrix <files or folders...> --format dot|mermaid|model [--max-edges N]
        netpol-lens matrix <files or folders...> --format html [--max-edges N] > reachability.html
-       netpol-lens plan <files or folders...> [--format text|json]
+       netpol-lens plan <files or folders...> [--format text|json|assertions]
        netpol-lens diff OLD NEW [--format text|md|json|sarif]
        netpol-lens diff --base GIT_REF <files or folders...> [--format text|md|json|sarif]
+       netpol-lens test <files or folders...> [--format text|json|junit]
 
   check     report every NetworkPolicy problem the Kubernetes API server would reject,
             and likely mistakes, in *.yaml / *.yml files (folders are searched recursively)
@@ -52,6 +54,11 @@ const USAGE = `usage: netpol-lens check <files or folders...> [--format text|jso
             NEW (files or folders), or between the paths at GIT_REF (read with git) and on
             disk: before and after over all ports, added/removed/changed, and which policy
             rules make the difference. Exit status 0 no change, 3 only narrowing, 4 widening
+            expected outcome of each (connects / times out) and the reason; one more check per
+            assertion in the files. --format assertions writes the checks as assertion lines
+  test      check the connectivity assertions written in the files as comments:
+            # netpol-lens expect: FROM -> TO:PORT allowed|blocked|partially  [# note]
+            exit 0 all hold, 1 one fails, 2 one cannot be checked (or none found)
 
 Pods come from Pod manifests and from workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet,
 ReplicationController, Job, CronJob) in the same files; namespaces' labels from Namespace objects.
@@ -101,6 +108,7 @@ export function run(argv: readonly string[], io: Io, cwd = process.cwd(), env: N
     if (command === 'matrix') return matrix(rest, io);
     if (command === 'plan') return plan(rest, io);
     if (command === 'diff') return diff(rest, io, cwd, VERSION);
+    if (command === 'test') return test(rest, io);
     throw new UsageError(t('unknown command {0}', JSON.stringify(command)));
   } catch (err) {
     if (err instanceof UsageError) {

@@ -1,5 +1,10 @@
-/** `netpol-lens plan`: commands to verify the policies in a real cluster, with the expected outcomes. */
-import { buildPlan, renderPlanText } from '../core';
+/**
+ * `netpol-lens plan`: commands to verify the policies in a real cluster, with the expected
+ * outcomes, followed by one check per connectivity assertion written in the files.
+ * `--format assertions` writes the plan's checks as assertion lines instead (a snapshot of
+ * today's connectivity to commit, then to keep true with `netpol-lens test`).
+ */
+import { assertionChecks, buildPlan, planAsAssertions, renderAssertionChecksText, renderPlanText, runAssertions } from '../core';
 import { UsageError } from './files';
 import { Io, parseArgs, readInputs } from './load';
 import { t } from '../core/l10n';
@@ -12,9 +17,14 @@ const PLAN_OPTIONS = {
 export function plan(args: readonly string[], io: Io): number {
   const { positionals, values } = parseArgs(args, PLAN_OPTIONS);
   const format = values.get('format') ?? 'text';
-  if (!['text', 'json'].includes(format)) throw new UsageError(t('--format must be text or json, not {0}', JSON.stringify(format)));
+  if (!['text', 'json', 'assertions'].includes(format)) throw new UsageError(t('--format must be text, json or assertions, not {0}', JSON.stringify(format)));
   const loaded = readInputs(positionals, io);
   const p = buildPlan(loaded.workspace.world, { locate: loaded.locate });
-  io.stdout(format === 'json' ? JSON.stringify(p, null, 2) + '\n' : renderPlanText(p));
+  if (format === 'assertions') {
+    io.stdout(planAsAssertions(p));
+    return loaded.unreadable ? 2 : 0;
+  }
+  const checks = assertionChecks(runAssertions(loaded.workspace.world, loaded.files, loaded.locate), loaded.locate);
+  io.stdout(format === 'json' ? JSON.stringify(checks.length ? { ...p, assertions: checks } : p, null, 2) + '\n' : renderPlanText(p) + renderAssertionChecksText(checks));
   return loaded.unreadable ? 2 : 0;
 }

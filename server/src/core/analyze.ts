@@ -16,7 +16,7 @@ import { decodeObject } from './model/decode';
 import type { NetworkPolicy } from './model/types';
 import type { Span } from './text';
 import { RULES } from './rules/catalog';
-import type { Finding, Fix, Rule, Severity } from './rules/rule';
+import type { Finding, Fix, RelatedLocation, Rule, Severity } from './rules/rule';
 import type { AnalyzedPolicy, PolicyDocument } from './model/analyzed';
 import { parseSuppressions } from './suppress';
 import { inventoryFindings, yaml11ImplicitType } from './rules/yaml11-implicit-type';
@@ -41,6 +41,8 @@ export interface Diagnostic {
   readonly fix?: Fix;
   /** Other fixes offered after `fix` (which is the preferred one). */
   readonly moreFixes?: readonly Fix[];
+  /** Other places that explain it, in any file of the workspace (LSP relatedInformation). */
+  readonly related?: readonly RelatedLocation[];
 }
 
 export type { AnalyzedPolicy, PolicyDocument } from './model/analyzed';

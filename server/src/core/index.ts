@@ -6,7 +6,7 @@ export { t, setLocale, getLocale, normalizeLocale, missingTranslations, clearMis
 export { analyzeText, analyzeDocuments } from './analyze';
 export type { Analysis, AnalyzedPolicy, Diagnostic, Settings, SeveritySetting } from './analyze';
 export { RULES, ruleByCode } from './rules/catalog';
-export type { Fix, RuleMeta, Severity, TextEdit } from './rules/rule';
+export type { Fix, RelatedLocation, RuleMeta, Severity, TextEdit } from './rules/rule';
 export { LineIndex } from './text';
 export type { Position, Span } from './text';
 export { parseYamlStream } from './syntax/tree';
@@ -52,3 +52,10 @@ export { renderDiffText, renderDiffMarkdown, diffJson, diffSarif, diffSummaryLin
 export type { DiffLocate } from './ide/diffRender';
 export { connToJson, formatConn, connOf, connEquals, connIsEmpty } from './semantics/connset';
 export type { ConnSet, PortRange } from './semantics/connset';
+export { parseAssertions, EXPECT_MARKER } from './ide/expect/parse';
+export type { Assertion, EndpointSpec, PortSpec, Verdict as ExpectedVerdict } from './ide/expect/parse';
+export { checkAssertion, checkFileAssertions } from './ide/expect/check';
+export type { AssertionResult, AssertionStatus, Probe, RelatedPlace } from './ide/expect/check';
+export { runAssertions, testExitCode, renderTestText, testJson, renderTestJunit, assertionChecks, renderAssertionChecksText, planAsAssertions } from './ide/expect/report';
+export type { TestRun, AssertionCheck } from './ide/expect/report';
+export { completeAssertion } from './ide/expect/complete';

@@ -6,7 +6,8 @@
  *   # netpol-lens-disable egress-blocks-dns
  *
  * `disable-next-line` suppresses findings that start on the next line that is not itself a
- * comment (so directives can be stacked); `disable` suppresses from its line to the end of that
+ * comment (so directives can be stacked), or is an assertion line (`# netpol-lens expect:`, whose
+ * findings are on it); `disable` suppresses from its line to the end of that
  * YAML document (the next `---` or `...` line). Codes (NP302) or slugs (egress-blocks-dns) are
  * separated by commas or spaces; none means every code; text after ` -- ` is a free comment. A
  * directive must be a comment line of its own. Directives naming only unknown codes suppress
@@ -14,6 +15,7 @@
  */
 import { RULES } from './rules/catalog';
 
+const ASSERTION_LINE = /^[ \t]*#[ \t]*netpol-lens expect:/;
 const DIRECTIVE = /^[ \t]*#[ \t]*netpol-lens-(disable-next-line|disable)(?=[ \t]|$)(.*)$/;
 const DOC_MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/;
 
@@ -62,7 +64,8 @@ export function parseSuppressions(text: string): Suppressions | undefined {
     if (codes === null) return;
     if (m[1] === 'disable-next-line') {
       let j = i + 1;
-      while (j < lines.length && /^[ \t]*#/.test(lines[j].body)) j++;
+      // Other comments are skipped, except an assertion line (`# netpol-lens expect:`): its findings are on it.
+      while (j < lines.length && /^[ \t]*#/.test(lines[j].body) && !ASSERTION_LINE.test(lines[j].body)) j++;
       if (j < lines.length) ranges.push({ from: lines[j].start, to: lines[j].end, codes });
       return;
     }

@@ -128,6 +128,7 @@ export function* workspaceDiagnosticsSteps(ws: Workspace, file: string, options:
       path: finding.path,
       fix: finding.fix,
       ...(finding.moreFixes?.length ? { moreFixes: finding.moreFixes } : {}),
+      ...(finding.related?.length ? { related: finding.related } : {}),
     });
   }
   return sortDiagnostics(out);

@@ -58,6 +58,7 @@ import {
   World,
 } from '../core';
 import { t } from '../core/l10n';
+import { assertionCompletions } from './assertions';
 import { runSafe } from './runSafe';
 
 /** The kind of the template code actions: VS Code lists them under "Source Action…". */
@@ -296,6 +297,8 @@ export function startAuthoring(connection: Connection, deps: AuthoringDeps): Aut
         const trigger = params.context?.triggerKind === CompletionTriggerKind.TriggerCharacter ? params.context.triggerCharacter : undefined;
         let w: World | undefined | null = null;
         const world = (): World | undefined => (w === null ? (w = deps.world(doc.uri)) : w);
+        const asserted = assertionCompletions(doc, params.position, world);
+        if (asserted) return asserted;
         const templates = trigger ? [] : templateCompletions(doc, params.position, world);
         const fields = fieldCompletions(doc, params.position, world, trigger);
         // Values (enums, labels, namespaces, ports) are asked for again as the user types, so that

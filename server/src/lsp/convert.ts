@@ -2,6 +2,13 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { CodeAction, CodeActionKind, Diagnostic as LspDiagnostic, DiagnosticSeverity, Range, TextEdit } from 'vscode-languageserver';
 import type { Diagnostic, Fix, Severity, Span } from '../core';
+import { relatedInformation } from './assertions';
+
+/** The open documents, for relatedInformation that points into them (set by the server). */
+let openDocument: (uri: string) => TextDocument | undefined = () => undefined;
+export function setOpenDocuments(lookup: (uri: string) => TextDocument | undefined): void {
+  openDocument = lookup;
+}
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -33,6 +40,7 @@ export function toLspDiagnostic(doc: TextDocument, d: Diagnostic, docsUrl: (code
     source: 'netpol',
     message: d.path ? `${d.path}: ${d.message}` : d.message,
     data,
+    ...(d.related?.length ? { relatedInformation: relatedInformation(d.related, (uri) => (uri === doc.uri ? doc : openDocument(uri))) } : {}),
   };
 }
 

@@ -6,13 +6,14 @@
  */
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { CodeActionKind, CodeLens, Connection, Diagnostic as LspDiagnostic, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType, Hover, InitializeResult, MarkupKind, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
+import { CodeActionKind, CodeLens, CodeLensRefreshRequest, Connection, Diagnostic as LspDiagnostic, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType, Hover, InitializeResult, MarkupKind, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'url';
-import { buildPlan, describePolicies, describePolicy, getHover, listPolicies, renderPlanText, setLocale, t, withWorkspaceDiagnostics, withWorkspaceDiagnosticsSteps } from '../core';
+import { assertionChecks, buildPlan, EXPECT_MARKER, renderAssertionChecksText, runAssertions, describePolicies, describePolicy, getHover, listPolicies, renderPlanText, setLocale, t, withWorkspaceDiagnostics, withWorkspaceDiagnosticsSteps } from '../core';
 import type { Diagnostic as CoreDiagnostic } from '../core';
-import { quickFixes, toLspDiagnostic, toRange } from './convert';
+import { quickFixes, setOpenDocuments, toLspDiagnostic, toRange } from './convert';
 import { lineLocatorOf } from './paths';
+import { assertionLenses } from './assertions';
 import { WorkspaceIndex } from './workspaceIndex';
 import { runSafe } from './runSafe';
 import { SELECT_RANGE_COMMAND, startAuthoring } from './authoring';
@@ -32,6 +33,7 @@ export const MAX_DOCUMENT_CHARS = 32 * 1024 * 1024;
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
+  setOpenDocuments((uri) => documents.get(uri));
   const debounceMs = options.debounceMs ?? 150;
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   let settings: ServerSettings = DEFAULT_SETTINGS;
@@ -39,6 +41,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let docsBase = pathToFileURL(path.join(__dirname, '..', 'docs', 'rules')).href + '/';
   const index = new WorkspaceIndex({}, (msg) => connection.console.log(`netpol-lens: ${msg}`));
   let folders: string[] = [];
+  /** Whether the client re-asks for code lenses on request (the "✓ holds" of assertions follow other files' edits). */
+  let codeLensRefresh = false;
 
   const docsUrl = (code: string, slug: string): string => `${docsBase}${code}-${slug}.md`;
   /** Client commands the client said it runs (initializationOptions.clientCommands). */
@@ -73,6 +77,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     // watchers too would deliver every event twice.
     registerWatchers = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration && init.watchesFiles !== true;
     pullConfiguration = !!params.capabilities.workspace?.configuration;
+    codeLensRefresh = !!params.capabilities.workspace?.codeLens?.refreshSupport;
     const roots = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     folders = roots.flatMap((u) => {
       try {
@@ -264,6 +269,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         const all = withWorkspaceDiagnostics(fa.analysis.diagnostics, index.workspace(), doc.uri, { text, settings: { severity: settings.severity } });
         publish(doc.uri, doc.version, all.map((d) => toLspDiagnostic(doc, d, docsUrl)));
         shownGeneration.set(doc.uri, generation);
+        // Another file changed this one's workspace: its assertions' "✓ holds" lenses may be stale.
+        if (codeLensRefresh && settings.showPassing && text.includes(EXPECT_MARKER)) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
       });
       setImmediate(() => step(i + 1));
     };
@@ -349,11 +356,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       if (!doc || !settings.enable) return [];
       if (tooLarge(doc.getText())) return [];
       const fa = index.analyzeOpen(doc.uri, doc.version, doc.getText());
-      return [...fa.analysis.policies.map((p, i) => ({
+      const describeLenses = fa.analysis.policies.map((p, i) => ({
         // On the policy's first line (above `apiVersion:`), where editors show a lens for the whole object.
         range: toRange(doc, { start: p.base + p.doc.node.span.start, end: p.base + p.doc.node.span.start }),
         command: { title: 'kubectl describe', command: 'netpolLens.describe', arguments: [doc.uri, i] },
-      })), ...semanticDiff.codeLenses(doc)];
+      }));
+      return [...describeLenses, ...semanticDiff.codeLenses(doc), ...assertionLenses(doc, () => index.workspace().world, settings.showPassing)];
     }),
   );
 
@@ -377,9 +385,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onRequest('netpolLens/plan', (params: { uri?: string }, token) =>
     runSafe(connection, 'plan', '', token, () => {
       if (params.uri) syncOpen(params.uri);
+      const world = index.workspace().world;
       // `file:line` for each policy, paths relative to the workspace folder.
       const locate = lineLocatorOf((uri) => documents.get(uri)?.getText() ?? index.diskText(uri));
-      return relativizeText(renderPlanText(buildPlan(index.workspace().world, { locate })), folders);
+      // The assertions of the open documents get their kubectl checks too (files on disk are not kept as text).
+      const open = documents.all().filter((d) => !tooLarge(d.getText())).map((d) => ({ file: d.uri, text: d.getText() }));
+      return relativizeText(renderPlanText(buildPlan(world, { locate })) + renderAssertionChecksText(assertionChecks(runAssertions(world, open))), folders);
     }),
   );
 

@@ -6,9 +6,11 @@ export interface ServerSettings {
   readonly severity: Readonly<Record<string, SeveritySetting>>;
   /** Publish the findings of workspace files that are not open (netpolLens.workspaceDiagnostics). */
   readonly workspaceDiagnostics: boolean;
+  /** netpolLens.assertions.showPassing: a "✓ holds" code lens over each passing assertion. */
+  readonly showPassing: boolean;
 }
 
-export const DEFAULT_SETTINGS: ServerSettings = { enable: true, severity: {}, workspaceDiagnostics: true };
+export const DEFAULT_SETTINGS: ServerSettings = { enable: true, severity: {}, workspaceDiagnostics: true, showPassing: true };
 
 const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off']);
 
@@ -22,5 +24,6 @@ export function readSettings(raw: unknown): ServerSettings {
       if (typeof v === 'string' && SEVERITIES.has(v)) severity[k.toUpperCase()] = v as SeveritySetting;
     }
   }
-  return { enable: obj.enable !== false, severity, workspaceDiagnostics: obj.workspaceDiagnostics !== false };
+  const assertions = (obj.assertions && typeof obj.assertions === 'object' ? obj.assertions : {}) as Record<string, unknown>;
+  return { enable: obj.enable !== false, severity, workspaceDiagnostics: obj.workspaceDiagnostics !== false, showPassing: assertions.showPassing !== false };
 }

@@ -14,8 +14,10 @@ import { Locate, where } from './provenance';
 import { explainTraffic, podTitle, sortPods, TrafficExplanation } from './matrix';
 import * as l10n from '../l10n';
 
-export const EXPECT_CONNECTS = 'connects';
-export const EXPECT_TIMES_OUT = 'times out (dropped by NetworkPolicy)';
+import { commands, EXPECT_CONNECTS, EXPECT_TIMES_OUT, execTarget } from './planCommands';
+
+export { EXPECT_CONNECTS, EXPECT_TIMES_OUT } from './planCommands';
+export { renderPlanText } from './planRender';
 
 export type CheckKind = 'allowed source' | 'blocked source' | 'allowed destination' | 'blocked destination' | 'dns';
 
@@ -54,51 +56,6 @@ export interface VerificationPlan {
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-
-const EXEC_RESOURCE: Partial<Record<PodInfo['kind'], string>> = {
-  Pod: '',
-  Deployment: 'deploy/',
-  StatefulSet: 'statefulset/',
-  DaemonSet: 'daemonset/',
-  ReplicaSet: 'replicaset/',
-  ReplicationController: 'rc/',
-  Job: 'job/',
-};
-
-/** What `kubectl exec` accepts for a pod of this endpoint; undefined when it accepts nothing (CronJob). */
-function execTarget(p: PodInfo): string | undefined {
-  const prefix = EXEC_RESOURCE[p.kind];
-  return prefix === undefined ? undefined : `${prefix}${p.name}`;
-}
-
-function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_./:=,@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-/** The destination's address as a shell word: a known IP, or a lookup of the pod's IP. */
-function addressOf(e: Endpoint): string {
-  if (e.kind === 'ip') return e.bytes.length === 16 ? `[${formatAddress(e.bytes)}]` : formatAddress(e.bytes);
-  const pod = e.pod;
-  if (pod.ips.length > 0) return pod.ips[0].length === 16 ? `[${formatAddress(pod.ips[0])}]` : formatAddress(pod.ips[0]);
-  if (pod.kind === 'Pod') return `$(kubectl get pod -n ${shellQuote(pod.namespace)} ${shellQuote(pod.name)} -o jsonpath='{.status.podIP}')`;
-  const selector = Object.keys(pod.labels)
-    .sort(compareText)
-    .map((k) => `${k}=${pod.labels[k]}`)
-    .join(',');
-  if (!selector) return `<IP of a pod of ${pod.kind.toLowerCase()}/${pod.name}>`;
-  return `$(kubectl get pod -n ${shellQuote(pod.namespace)} -l ${shellQuote(selector)} -o jsonpath='{.items[0].status.podIP}')`;
-}
-
-function commands(src: PodInfo, dest: Endpoint, port: number, protocol: string, dns: boolean): { command: string; alternative: string } {
-  const exec = `kubectl exec -n ${shellQuote(src.namespace)} ${shellQuote(execTarget(src) ?? src.name)} --`;
-  const addr = addressOf(dest);
-  const bare = addr.startsWith('[') ? addr.slice(1, -1) : addr;
-  if (dns) return { command: `${exec} nslookup kubernetes.default.svc.cluster.local`, alternative: `${exec} nc -zuv -w 5 ${bare} ${port}` };
-  if (protocol === 'UDP') return { command: `${exec} nc -zuv -w 5 ${bare} ${port}`, alternative: `${exec} sh -c 'echo probe > /dev/udp/${bare}/${port}'` };
-  if (protocol === 'SCTP') return { command: `${exec} ncat --sctp -zv -w 5 ${bare} ${port}`, alternative: `${exec} socat -u - SCTP:${bare}:${port}` };
-  return { command: `${exec} curl -sS -m 5 http://${addr}:${port}`, alternative: `${exec} nc -zv -w 5 ${bare} ${port}` };
-}
-
 /** A short reason built from the explanation's facts. */
 function whyOf(x: TrafficExplanation): string {
   const parts: string[] = [];
@@ -387,50 +344,3 @@ function egressChecks(world: World, policy: CompiledPolicy, target: PodInfo, pod
   }
 }
 
-function kindText(kind: CheckKind): string {
-  switch (kind) {
-    case 'allowed source': return l10n.t('allowed source');
-    case 'blocked source': return l10n.t('blocked source');
-    case 'allowed destination': return l10n.t('allowed destination');
-    case 'blocked destination': return l10n.t('blocked destination');
-    default: return l10n.t('dns');
-  }
-}
-
-/** The expected outcome in the current locale (the plan's JSON keeps the English constants). */
-function expectText(expect: string): string {
-  if (expect === EXPECT_CONNECTS) return l10n.t('connects');
-  if (expect === EXPECT_TIMES_OUT) return l10n.t('times out (dropped by NetworkPolicy)');
-  if (expect === `${EXPECT_CONNECTS} (the name resolves)`) return l10n.t('connects (the name resolves)');
-  return expect;
-}
-
-/** The plan as text, one section per policy. */
-export function renderPlanText(plan: VerificationPlan): string {
-  const out: string[] = [
-    l10n.t(plan.checkCount === 1 ? 'Verification plan: {0} check for {1}.' : 'Verification plan: {0} checks for {1}.', plan.checkCount, l10n.t(plan.sections.length === 1 ? '{0} policy' : '{0} policies', plan.sections.length)),
-    ...l10n.t(`Run each command against the cluster; the expected outcome follows from the policies in the given files.
-NetworkPolicy drops packets, so a blocked TCP connection times out; "connection refused" means the policy let it
-through and nothing listens on that port. The container needs curl or nc; if it has neither, run the command in an
-ephemeral container sharing the pod's network: kubectl debug -n NS POD -it --image=nicolaka/netshoot -- COMMAND.
-For UDP, nc -zuv reports success unless an ICMP error comes back, so a drop looks like success: prefer a real
-client (nslookup for DNS).`).split('\n'),
-  ];
-  for (const s of plan.sections) {
-    out.push('', `${s.policy} (${s.location})`);
-    out.push(`  ${l10n.t('selects: {0}', s.selects.length ? s.selects.join(', ') : l10n.t('(no pod in the given files)'))}`);
-    for (const c of s.checks) {
-      out.push(`  #${c.id} ${l10n.t('{0}: {1}: expect {2}', kindText(c.kind), `${c.from} -> ${c.to} ${c.port}/${c.protocol}`, expectText(c.expect))}`);
-      out.push(`     ${c.command}`);
-      out.push(`     ${l10n.t('or: {0}', c.alternative)}`);
-      out.push(`     ${l10n.t('why: {0}', c.why)}`);
-    }
-    if (s.seeAlso.length) out.push(`  ${l10n.t('also checked by {0}', s.seeAlso.map((id) => `#${id}`).join(', '))}`);
-    for (const n of s.notes) out.push(`  ${l10n.t('note: {0}', n)}`);
-  }
-  if (plan.notApplied.length) {
-    out.push('', l10n.t('Not applied (the API server would reject them; fix them first, see `netpol-lens check`):'));
-    for (const n of plan.notApplied) out.push(`  ${n}`);
-  }
-  return out.join('\n') + '\n';
-}

@@ -39,6 +39,9 @@ import { redundantPolicy } from './redundant-policy';
 import { namespaceNotIsolated } from './namespace-not-isolated';
 import { duplicatePolicyName } from './duplicate-policy-name';
 import { ingressOnlyRestrictsDestination } from './ingress-only-restricts-destination';
+import { expectationFails } from './expectation-fails';
+import { expectationSyntax } from './expectation-syntax';
+import { expectationUnresolved } from './expectation-unresolved';
 
 export const RULES: readonly Rule[] = [
   yamlSyntax,
@@ -77,6 +80,10 @@ export const RULES: readonly Rule[] = [
   namespaceNotIsolated,
   duplicatePolicyName,
   ingressOnlyRestrictsDestination,
+  // Connectivity assertions (NP5xx): `# netpol-lens expect:` comments, checked against the World.
+  expectationFails,
+  expectationSyntax,
+  expectationUnresolved,
 ];
 
 export function ruleByCode(code: string): Rule | undefined {

@@ -45,6 +45,14 @@ export interface Finding {
   readonly moreFixes?: readonly Fix[];
   /** This finding's severity when it differs from the rule's (NP401 is info without workloads). */
   readonly severity?: Severity;
+  /** Other places that explain it (the policies deciding a failed assertion): file and span there. */
+  readonly related?: readonly RelatedLocation[];
+}
+
+export interface RelatedLocation {
+  readonly file: string;
+  readonly span: Span;
+  readonly message: string;
 }
 
 export type { PolicyDocument } from '../model/analyzed';
