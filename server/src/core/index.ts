@@ -23,7 +23,8 @@ export { listPolicies, sortPolicies, effectivePolicyTypes, renderPolicyTable, de
 export type { PolicyEntry } from './ide/describe';
 export { explainTraffic, renderTrafficText, computeMatrix, renderMatrixText, renderMatrixMarkdown, matrixJson, sortPods, podTitle, describePeer, describePort } from './ide/matrix';
 export type { TrafficExplanation, DirectionExplanation, AllowedBy, PolicyLocation, ReachabilityMatrix } from './ide/matrix';
-export { buildPlan, renderPlanText, EXPECT_CONNECTS, EXPECT_TIMES_OUT } from './ide/plan';
+export { buildPlan, EXPECT_CONNECTS, EXPECT_TIMES_OUT } from './ide/plan';
+export { renderPlanText } from './ide/planRender';
 export type { VerificationPlan, PlanSection, PlanCheck, CheckKind } from './ide/plan';
 export { alignTabs, escapeTerminal, DESCRIBE_TABS, TABLE_TABS } from './ide/tabwriter';
 export type { TabOptions } from './ide/tabwriter';

@@ -44,47 +44,5 @@ export function loadWorkspace(files: readonly WorkspaceFile[], settings: Setting
   return buildWorkspace(files.map((f) => analyzeFile(f, settings)));
 }
 
-export type EndpointResult = { readonly endpoint: Endpoint } | { readonly error: string };
-
-function ipEquals(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-/** Resolves `namespace/name` or `ip:ADDRESS`. A name matching several objects prefers a Pod. */
-export function resolveEndpoint(world: World, ref: string): EndpointResult {
-  if (ref.startsWith('ip:')) {
-    const text = ref.slice(3);
-    const ip = parseIPSloppy(text);
-    if (!ip) return { error: t('{0} is not an IP address', JSON.stringify(text)) };
-    const bytes = ip.family === 6 && ip.bytes.slice(0, 12).every((b, i) => b === (i < 10 ? 0 : 0xff)) ? ip.bytes.slice(12) : ip.bytes;
-    const pod = world.pods.find((p) => p.ips.some((x) => ipEquals(x, bytes)));
-    return pod ? { endpoint: { kind: 'pod', pod } } : { endpoint: { kind: 'ip', bytes, text } };
-  }
-  const slash = ref.indexOf('/');
-  const ns = slash >= 0 ? ref.slice(0, slash) : 'default';
-  const name = slash >= 0 ? ref.slice(slash + 1) : ref;
-  const matches = world.pods.filter((p) => p.namespace === ns && p.name === name);
-  const pod: PodInfo | undefined = matches.find((p) => p.kind === 'Pod') ?? matches[0];
-  if (!pod) {
-    const known = world.pods.filter((p) => p.name === name).map((p) => `${p.namespace}/${p.name}`);
-    return { error: known.length ? t('no Pod or workload {0} in the given files (did you mean {1}?)', `${ns}/${name}`, known.join(', ')) : t('no Pod or workload {0} in the given files', `${ns}/${name}`) };
-  }
-  return { endpoint: { kind: 'pod', pod } };
-}
-
-export function endpointName(e: Endpoint): string {
-  return e.kind === 'pod' ? `${e.pod.namespace}/${e.pod.name}` : `ip:${e.text}`;
-}
-
-/** Resolves a port given by number or by name (against the destination pod's container ports). */
-export function resolvePort(to: Endpoint, port: string, protocol: string | undefined): { port: number; protocol: string } | { error: string } {
-  if (/^[0-9]+$/.test(port)) {
-    const n = Number(port);
-    if (n < 1 || n > 65535) return { error: t('port {0} is out of range 1-65535', port) };
-    return { port: n, protocol: protocol ?? 'TCP' };
-  }
-  if (to.kind !== 'pod') return { error: t('a named port ({0}) needs a pod destination', port) };
-  const cp = to.pod.ports.find((p) => p.name === port && (!protocol || p.protocol === protocol));
-  if (!cp) return { error: t('{0} has no container port named {1}', `${to.pod.namespace}/${to.pod.name}`, `${port}${protocol ? `/${protocol}` : ''}`) };
-  return { port: cp.port, protocol: cp.protocol };
-}
+export { resolveEndpoint, endpointName, resolvePort } from './semantics/endpoints';
+export type { EndpointResult } from './semantics/endpoints';

@@ -298,7 +298,7 @@ export function startAuthoring(connection: Connection, deps: AuthoringDeps): Aut
         let w: World | undefined | null = null;
         const world = (): World | undefined => (w === null ? (w = deps.world(doc.uri)) : w);
         const asserted = assertionCompletions(doc, params.position, world);
-        if (asserted) return asserted;
+        if (asserted) return { isIncomplete: false, items: asserted };
         const templates = trigger ? [] : templateCompletions(doc, params.position, world);
         const fields = fieldCompletions(doc, params.position, world, trigger);
         // Values (enums, labels, namespaces, ports) are asked for again as the user types, so that

@@ -17,7 +17,6 @@ import * as l10n from '../l10n';
 import { commands, EXPECT_CONNECTS, EXPECT_TIMES_OUT, execTarget } from './planCommands';
 
 export { EXPECT_CONNECTS, EXPECT_TIMES_OUT } from './planCommands';
-export { renderPlanText } from './planRender';
 
 export type CheckKind = 'allowed source' | 'blocked source' | 'allowed destination' | 'blocked destination' | 'dns';
 

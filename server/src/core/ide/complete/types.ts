@@ -4,7 +4,6 @@ import { detectYamlStyle } from '../insert';
 import type { YamlStyle } from '../templates';
 import type { Line, Tok } from './scan';
 import { unquote, child } from './scan';
-import { offered } from './schema';
 
 export type CompletionEntryKind = 'field' | 'enum' | 'labelKey' | 'labelValue' | 'namespace' | 'port';
 

@@ -19,7 +19,7 @@ import type { Span } from '../../text';
 import { ALL_CONNECTIONS, ConnectivityIndex, connectivityIndex, ConnSet, connEquals, connIsEmpty, connOf, intersectConn, MAX_PORT, pairConnections, Protocol, PROTOCOLS, subtractConn } from '../../semantics/connset';
 import { Endpoint, evaluate, Traffic, World } from '../../semantics/evaluate';
 import { matchesSelector } from '../../semantics/selector';
-import { resolveEndpoint } from '../../workspace';
+import { resolveEndpoint } from '../../semantics/endpoints';
 import { explainTraffic, TrafficExplanation } from '../matrix';
 import type { Locate } from '../provenance';
 import { Assertion, EndpointSpec, formatPortSpec, parseAssertions, PortSpec, Verdict } from './parse';
