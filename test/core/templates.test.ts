@@ -74,7 +74,8 @@ const EXPECTED: Record<TemplateId, unknown> = {
  */
 const EXPECTED_FINDINGS: Record<TemplateId, readonly string[]> = {
   'allow-frontend-to-backend': [],
-  'allow-egress-to-external-api': ['NP302'],
+  // The guide's manifest as given: no DNS (NP302), and no policyTypes, so it isolates ingress too (NP310).
+  'allow-egress-to-external-api': ['NP302', 'NP310'],
   'deny-ingress-from-external': [],
   'default-deny-all': ['NP302'],
   'allow-dns-egress': [],
