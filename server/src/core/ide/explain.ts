@@ -5,7 +5,7 @@
 import type { CompiledPolicy, CompiledRule, PolicyRef, RejectedPolicy } from '../semantics/compile';
 import { evaluate, peerMatches, portEntryMatches, RuleMatch, Traffic, Verdict, World } from '../semantics/evaluate';
 import { matchesSelector } from '../semantics/selector';
-import { endpointName } from '../workspace';
+import { endpointName } from '../semantics/endpoints';
 import { Locate, where } from './provenance';
 import { describePeer, describePort, peerPath, policyName, rulePath } from './peers';
 import { t } from '../l10n';

@@ -4,7 +4,7 @@
  * written back as assertion lines (a snapshot of today's connectivity to commit).
  */
 import type { World } from '../../semantics/evaluate';
-import { endpointName } from '../../workspace';
+import { endpointName } from '../../semantics/endpoints';
 import { escapeXml } from '../escape';
 import type { Locate } from '../provenance';
 import type { VerificationPlan } from '../plan';
