@@ -136,7 +136,7 @@ test('the workspace scan survives symlink loops, binary, huge, invalid UTF-8, de
     const scanned = await until('the scan to finish ("scanned N YAML files" log line)', 60_000, () => c.logs.find((l) => /scanned \d+ YAML files/.test(l.message)));
     t.diagnostic(`${scanned.message} (seen after ${Date.now() - started} ms)`);
     const logText = c.logs.map((l) => l.message).join('\n');
-    assert.match(logText, new RegExp(`skipping ${escape(huge)}: \\d+ bytes is over the \\d+-byte scan limit`), 'the 50 MB file is skipped by its size, with a log line');
+    assert.match(logText, new RegExp(`skipping ${escape(huge)}: \\d+ bytes is over the \\d+-byte limit`), 'the 50 MB file is skipped by its size, with a log line');
     assert.match(logText, new RegExp(`skipping ${escape(binary)}: binary content`), 'the binary file is skipped with a log line');
     assert.deepEqual(c.logs.filter((l) => l.type === MessageType.Error).map((l) => l.message), [], 'no handler failed');
 
