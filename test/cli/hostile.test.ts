@@ -192,6 +192,23 @@ test('folder walks read *.json: a pods.json contributes its pods; package.json a
   }
 });
 
+test('file names with control characters are printed escaped (text output and warnings)', { timeout: 60_000 }, () => {
+  const dir = tempDir('netpol-names-');
+  try {
+    const broken = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: Bad_Name\nspec:\n  podSelector: {}\n';
+    fs.writeFileSync(path.join(dir, 'evil\u001b[2J.yaml'), broken);
+    fs.symlinkSync('/nonexistent', path.join(dir, 'gone\u001b]0;title\u0007.yaml'));
+    const r = run(['check', dir]);
+    assertEnded(r, 'check');
+    assert.equal(r.code, 1);
+    assert.doesNotMatch(r.stdout + r.stderr, /\u001b|\u0007/, 'no raw control characters reach the terminal');
+    assert.match(r.stdout, /evil\\u001b\[2J\.yaml:\d+:\d+: error/);
+    assert.match(r.stderr, /gone\\u001b\]0;title\\u0007\.yaml: symbolic link to nothing/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('readCapped stops at the limit + 1 byte, refuses FIFOs without blocking; the walk reads each real file once', () => {
   const dir = tempDir('netpol-read-');
   try {
