@@ -18,6 +18,8 @@ const INPUTS = {
   special: () => h.makeSpecialFolder().root,
   'alias-fanout': (d) => write(d, 'aliases.yaml', h.aliasFanOut(2000)),
   '50mb': (d) => (h.writePolicies(path.join(d, 'big.yaml'), 50 * h.MB), path.join(d, 'big.yaml')),
+  '16mb': (d) => (h.writePolicies(path.join(d, 'big.yaml'), 16 * h.MB - 2 * h.MB), path.join(d, 'big.yaml')),
+  'exprs-under-limit': (d) => write(d, 'exprs.yaml', h.manyExpressions(480, 1000)),
   'list-100k': (d) => write(d, 'list.yaml', h.bigList(100_000)),
   'exprs-1000x1000': (d) => write(d, 'exprs.yaml', h.manyExpressions(1000, 1000)),
   'deep-block': (d) => write(d, 'deep.yaml', h.deepBlock(5000)),
@@ -38,6 +40,7 @@ for (const name of names) {
   const r = spawnSync('/usr/bin/time', ['-v', process.execPath, cli, 'check', '--format', 'json', target], { encoding: 'utf8', maxBuffer: 1 << 30, timeout: 60_000 });
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1];
   const wall = /Elapsed \(wall clock\) time.*: (.+)/.exec(r.stderr)?.[1];
+  const cpu = Number(/User time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1] ?? NaN) + Number(/System time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1] ?? NaN);
   const msgs = r.stderr.split('\n').filter((l) => l.startsWith('netpol-lens')).slice(0, 4);
   let findings = '';
   try {
@@ -48,7 +51,7 @@ for (const name of names) {
   } catch {
     findings = `(stdout ${r.stdout.length} chars, not JSON)`;
   }
-  console.log(`${name}: ${size} bytes, exit ${r.status ?? r.signal}, wall ${wall}, max RSS ${rss ? Math.round(rss / 1024) : '?'} MB, findings ${findings.slice(0, 200)}`);
+  console.log(`${name}: ${size} bytes, exit ${r.status ?? r.signal}, wall ${wall}, CPU ${cpu.toFixed(1)} s, max RSS ${rss ? Math.round(rss / 1024) : '?'} MB, findings ${findings.slice(0, 200)}`);
   for (const m of msgs) console.log(`    ${m.slice(0, 200)}`);
   fs.rmSync(dir, { recursive: true, force: true });
   if (name === 'special') fs.rmSync(path.dirname(target), { recursive: true, force: true });
