@@ -19,6 +19,8 @@ const INPUTS = {
   'alias-fanout': (d) => write(d, 'aliases.yaml', h.aliasFanOut(2000)),
   '50mb': (d) => (h.writePolicies(path.join(d, 'big.yaml'), 50 * h.MB), path.join(d, 'big.yaml')),
   '16mb': (d) => (h.writePolicies(path.join(d, 'big.yaml'), 16 * h.MB - 2 * h.MB), path.join(d, 'big.yaml')),
+  '4mb': (d) => (h.writePolicies(path.join(d, 'big.yaml'), 4 * h.MB), path.join(d, 'big.yaml')),
+  'exprs-4mb': (d) => write(d, 'exprs.yaml', h.manyExpressions(128, 1000)),
   'exprs-under-limit': (d) => write(d, 'exprs.yaml', h.manyExpressions(480, 1000)),
   'list-100k': (d) => write(d, 'list.yaml', h.bigList(100_000)),
   'exprs-1000x1000': (d) => write(d, 'exprs.yaml', h.manyExpressions(1000, 1000)),
@@ -37,7 +39,7 @@ for (const name of names) {
   const dir = h.tempDir(`netpol-measure-${name}-`);
   const target = INPUTS[name](dir);
   const size = spawnSync('du', ['-sb', target], { encoding: 'utf8' }).stdout.split('\t')[0];
-  const r = spawnSync('/usr/bin/time', ['-v', process.execPath, cli, 'check', '--format', 'json', target], { encoding: 'utf8', maxBuffer: 1 << 30, timeout: 60_000 });
+  const r = spawnSync('/usr/bin/time', ['-v', process.execPath, cli, 'check', '--format', 'json', target], { encoding: 'utf8', maxBuffer: 1 << 30, timeout: Number(process.env.MEASURE_TIMEOUT_MS ?? 60_000) });
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1];
   const wall = /Elapsed \(wall clock\) time.*: (.+)/.exec(r.stderr)?.[1];
   const cpu = Number(/User time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1] ?? NaN) + Number(/System time \(seconds\): ([\d.]+)/.exec(r.stderr)?.[1] ?? NaN);
