@@ -181,7 +181,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netpol
     documentSelector: [{ language: 'yaml' }],
     synchronize: {
       configurationSection: 'netpolLens',
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}'),
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml,json}'),
     },
     outputChannel,
     errorHandler: new RestartingErrorHandler(outputChannel, (message, gaveUp) => {

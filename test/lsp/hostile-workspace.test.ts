@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CodeLensRequest, HoverRequest, MessageType } from 'vscode-languageserver-protocol';
 import { repoRoot } from '../harness/files';
+import { makeSpecialFolder, manyFiles } from '../harness/hostile';
 import { startServer, TestClient } from './client';
 
 const MB = 1024 * 1024;
@@ -136,7 +137,7 @@ test('the workspace scan survives symlink loops, binary, huge, invalid UTF-8, de
     const scanned = await until('the scan to finish ("scanned N YAML files" log line)', 60_000, () => c.logs.find((l) => /scanned \d+ YAML files/.test(l.message)));
     t.diagnostic(`${scanned.message} (seen after ${Date.now() - started} ms)`);
     const logText = c.logs.map((l) => l.message).join('\n');
-    assert.match(logText, new RegExp(`skipping ${escape(huge)}: \\d+ bytes is over the \\d+-byte scan limit`), 'the 50 MB file is skipped by its size, with a log line');
+    assert.match(logText, new RegExp(`skipping ${escape(huge)}: \\d+ bytes is over the \\d+-byte limit`), 'the 50 MB file is skipped by its size, with a log line');
     assert.match(logText, new RegExp(`skipping ${escape(binary)}: binary content`), 'the binary file is skipped with a log line');
     assert.deepEqual(c.logs.filter((l) => l.type === MessageType.Error).map((l) => l.message), [], 'no handler failed');
 
@@ -210,6 +211,43 @@ test('a document that grows past the limit does not keep its old diagnostics', {
     await stillServing(c, 'after-growing');
   } finally {
     await c.close();
+  }
+});
+
+test('the CLI suite\'s hostile folder as a workspace: hover answers within 1 s while the scan runs, nothing outside the folder is read', { timeout: 180_000 }, async (t) => {
+  const f = makeSpecialFolder();
+  // Enough small files that the scan is still running when the hover is asked.
+  manyFiles(path.join(f.root, 'many'), 3000);
+  const c = await startServer({ folder: f.root });
+  try {
+    const text = fs.readFileSync(f.policy, 'utf8');
+    const uri = pathToFileURL(f.policy).href;
+    c.open(uri, text);
+    await c.diagnostics(uri);
+    const lines = text.split('\n');
+    const line = lines.findIndex((l) => l.includes('name: allow-frontend'));
+    const scanDone = () => c.logs.some((l) => /scanned \d+ YAML files/.test(l.message));
+    const asked = Date.now();
+    const during = !scanDone();
+    await withDeadline(c.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line, character: lines[line].indexOf('allow') + 2 } }), 1_000, 'hover while scanning');
+    t.diagnostic(`hover answered in ${Date.now() - asked} ms (${during ? 'while scanning' : 'after the scan'})`);
+    await until('the scan to finish', 150_000, () => (scanDone() ? true : undefined));
+    const logText = c.logs.map((l) => l.message).join('\n');
+    for (const name of ['link', 'secret-link.yaml', ...(f.made.includes('z.yaml') ? ['z.yaml'] : []), ...(f.made.includes('r.yml') ? ['r.yml'] : [])]) {
+      assert.match(logText, new RegExp(`skipping ${escape(path.join(f.root, name))}: symbolic link to .*, outside the workspace folders`), `${name} is not followed`);
+    }
+    if (f.made.includes('x.yaml')) assert.match(logText, new RegExp(`skipping ${escape(path.join(f.root, 'x.yaml'))}: not a regular file`));
+    assert.doesNotMatch(logText, /outside-secret/);
+    // The hover after the scan names the pods inside, and no policy from outside.
+    const value = await until('a hover naming default/frontend', 20_000, async () => {
+      const v = hoverText(await c.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line, character: lines[line].indexOf('allow') + 2 } }));
+      return v.includes('default/frontend') ? v : undefined;
+    });
+    assert.doesNotMatch(value, /outside-secret/);
+    await stillServing(c, 'after-special-folder');
+  } finally {
+    await c.close();
+    fs.rmSync(path.dirname(f.root), { recursive: true, force: true });
   }
 });
 

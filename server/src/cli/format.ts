@@ -1,5 +1,6 @@
 /** Renders core diagnostics for the terminal, as JSON, and as SARIF 2.1.0 for code scanning. */
 import { t } from '../core/l10n';
+import { escapeControls } from '../core/ide/escape';
 import { LineIndex, RULES } from '../core';
 import type { Diagnostic } from '../core';
 
@@ -23,7 +24,7 @@ export function formatText(results: readonly FileResult[]): string {
       const p = lines.positionAt(d.span.start);
       if (d.severity === 'error') errors++;
       else if (d.severity === 'warning') warnings++;
-      out.push(`${r.file}:${p.line + 1}:${p.character + 1}: ${d.severity} ${d.code} ${d.path ? `${d.path}: ` : ''}${d.message}`);
+      out.push(`${escapeControls(r.file)}:${p.line + 1}:${p.character + 1}: ${d.severity} ${d.code} ${d.path ? `${d.path}: ` : ''}${d.message}`);
     }
   }
   out.push(t('{0}, {1} in {2}', t(errors === 1 ? '{0} error' : '{0} errors', errors), t(warnings === 1 ? '{0} warning' : '{0} warnings', warnings), t(results.length === 1 ? '{0} file' : '{0} files', results.length)));

@@ -1,18 +1,20 @@
 /** Reads the YAML files named on the command line into a workspace, as the reachability commands need. */
-import * as fs from 'fs';
-import * as path from 'path';
 import { lineLocator, loadWorkspace } from '../core';
 import type { Locate, Workspace, WorkspaceFile } from '../core';
-import { collectYamlFiles, UsageError } from './files';
+import { escapeControls } from '../core/ide/escape';
+import { looksLikeManifest, readCapped, SkipReason, walkInputs } from '../node/files';
+import { checkInputsExist, UsageError } from './files';
 import { t } from '../core/l10n';
 
 export interface Io {
   stdout(s: string): void;
   stderr(s: string): void;
+  /** `--follow-symlinks`: follow links that resolve outside the files and folders given. */
+  readonly followSymlinks?: boolean;
 }
 
 /** Files larger than this are reported and skipped, like the language server does. */
-export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 export interface Loaded {
   readonly workspace: Workspace;
@@ -23,29 +25,38 @@ export interface Loaded {
 }
 
 /**
- * Reads the YAML files named on the command line (folders recursively; a file named twice, as a
- * folder and a file in it, is read once). Unreadable or oversized files are reported on stderr.
+ * Reads the manifests named on the command line through the shared reading layer
+ * (server/src/node/files.ts): folders recursively (*.yaml, *.yml, and *.json that look like
+ * Kubernetes objects), each real file once, only regular files, at most MAX_FILE_BYTES each,
+ * links outside the inputs not followed unless `io.followSymlinks`. Every skip is one line on
+ * stderr. `unreadable` (exit status 2) when a file that should have been analysed was not: one
+ * named on the command line, one over the limit, binary or unreadable; a FIFO, device, loop or
+ * link outside found in a folder is only a warning.
  */
 export function readYamlFiles(inputs: readonly string[], io: Io): { readonly files: WorkspaceFile[]; readonly unreadable: boolean } {
+  checkInputsExist(inputs);
   const files: WorkspaceFile[] = [];
   let unreadable = false;
-  const unique = [...new Map(collectYamlFiles(inputs).map((f) => [path.resolve(f), f])).values()];
-  for (const file of unique) {
-    try {
-      const st = fs.statSync(file);
-      if (st.size > MAX_FILE_BYTES) {
-        io.stderr(`netpol-lens: ${t('skipping {0}: {1} bytes is over the {2}-byte limit', file, st.size, MAX_FILE_BYTES)}\n`);
-        unreadable = true;
-        continue;
-      }
-      files.push({ file, text: fs.readFileSync(file, 'utf8') });
-    } catch (err) {
-      io.stderr(`netpol-lens: ${t('cannot read {0}: {1}', file, (err as NodeJS.ErrnoException).code ?? (err as Error).message)}\n`);
-      unreadable = true;
+  const warn = (message: string): void => io.stderr(`netpol-lens: ${escapeControls(message)}\n`);
+  for (const entry of walkInputs(inputs, { followSymlinks: io.followSymlinks, context: 'cli' })) {
+    if (entry.kind === 'skip') {
+      warn(entry.skip.message);
+      if (entry.explicit || !WARNING_ONLY.has(entry.skip.reason)) unreadable = true;
+      continue;
     }
+    const read = readCapped(entry.path, MAX_FILE_BYTES);
+    if ('skip' in read) {
+      warn(read.skip.message);
+      unreadable = true;
+      continue;
+    }
+    if (entry.explicit || looksLikeManifest(entry.path, read.text)) files.push({ file: entry.path, text: read.text });
   }
   return { files, unreadable };
 }
+
+/** Skips found while walking a folder that do not make the exit status 2. */
+const WARNING_ONLY: ReadonlySet<SkipReason> = new Set<SkipReason>(['special', 'outside', 'loop', 'dangling']);
 
 export function readInputs(inputs: readonly string[], io: Io): Loaded {
   if (inputs.length === 0) throw new UsageError(t('no files or folders given'));

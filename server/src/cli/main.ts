@@ -18,7 +18,7 @@ import { test } from './test';
 import { readYamlFiles } from './load';
 
 const VERSION = '0.1.0';
-const USAGE = `usage: netpol-lens check <files or folders...> [--format text|json|sarif] [--locale TAG]
+const USAGE = `usage: netpol-lens check <files or folders...> [--format text|json|sarif] [--locale TAG] [--follow-symlinks]
        netpol-lens get <files or folders...> [-n NAMESPACE] [-A]
        netpol-lens describe <files or folders...> [NAME] [-n NAMESPACE]
        netpol-lens traffic <files or folders...> --from REF --to REF --port PORT[/PROTOCOL] [--json]
@@ -32,7 +32,7 @@ const USAGE = `usage: netpol-lens check <files or folders...> [--format text|jso
        netpol-lens test <files or folders...> [--format text|json|junit]
 
   check     report every NetworkPolicy problem the Kubernetes API server would reject,
-            and likely mistakes, in *.yaml / *.yml files (folders are searched recursively)
+            and likely mistakes, in *.yaml / *.yml / *.json files (folders are searched recursively)
   get       the table \`kubectl get networkpolicy\` would print for the policies in the files
             (a NAMESPACE column when they span several namespaces, or with -A)
   describe  the text \`kubectl describe networkpolicy [NAME]\` would print (the last argument
@@ -63,6 +63,10 @@ const USAGE = `usage: netpol-lens check <files or folders...> [--format text|jso
 Pods come from Pod manifests and from workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet,
 ReplicationController, Job, CronJob) in the same files; namespaces' labels from Namespace objects.
 
+Folders are searched for *.yaml, *.yml and *.json (JSON only when it holds a Kubernetes object);
+only regular files are read, at most 16 MB each; symbolic links that lead outside the files and
+folders given are skipped with a warning unless --follow-symlinks (any command) is given.
+
 --locale TAG (any command) sets the language of messages (en, ko); without it, LC_ALL,
 LC_MESSAGES or LANG decide, as for other command-line tools. English is the default.
 
@@ -73,6 +77,7 @@ exit status: 0 no errors (check) or answered (a blocked connection is an answer)
 interface Io {
   stdout(s: string): void;
   stderr(s: string): void;
+  readonly followSymlinks?: boolean;
 }
 
 /** Takes `--locale TAG` / `--locale=TAG` out of the arguments; the locale is else LC_ALL, LC_MESSAGES, LANG. */
@@ -89,8 +94,11 @@ function takeLocale(argv: readonly string[], env: NodeJS.ProcessEnv): { locale: 
 }
 
 export function run(argv: readonly string[], io: Io, cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): number {
-  const { locale, args } = takeLocale(argv, env);
+  const { locale, args: withFlags } = takeLocale(argv, env);
   setLocale(locale);
+  // --follow-symlinks (any command that reads files): follow links outside the files and folders given.
+  const args = withFlags.filter((a) => a !== '--follow-symlinks');
+  if (args.length !== withFlags.length) io = { ...io, followSymlinks: true };
   const [command, ...rest] = args;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     io.stdout(USAGE + '\n');

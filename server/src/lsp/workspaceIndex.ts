@@ -5,15 +5,15 @@
  * inside the workspace folders, skips node_modules/.git, files over the size limit and symlink
  * loops, and yields between files so requests keep being answered.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
-import { analyzeFile, analyzeIncremental, buildWorkspace, ChunkCache, FileAnalysis, newChunkCache, Settings, t, Workspace } from '../core';
+import { analyzeFile, analyzeIncremental, buildWorkspace, ChunkCache, FileAnalysis, newChunkCache, Settings, Workspace } from '../core';
+import { checkPath, MANIFEST_FILE, readCapped, realRoots, walkInputs } from '../node/files';
 
 export const MAX_SCAN_FILE_BYTES = 4 * 1024 * 1024;
 export const MAX_SCAN_FILES = 20000;
-const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 const RELEVANT = /^\s*kind:\s*["']?(NetworkPolicy|NetworkPolicyList|Namespace|Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|ReplicationController|Job|CronJob|List)["']?\s*$/m;
+/** The same kinds in JSON (`kubectl get pods -o json`). */
+const RELEVANT_JSON = /"kind"\s*:\s*"(NetworkPolicy|NetworkPolicyList|Namespace|Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|ReplicationController|Job|CronJob|List)"/;
 
 export class WorkspaceIndex {
   private readonly disk = new Map<string, FileAnalysis>();
@@ -22,6 +22,8 @@ export class WorkspaceIndex {
   private readonly open = new Map<string, { version: number; analysis: FileAnalysis; cache: ChunkCache }>();
   private cached: Workspace | undefined;
   private gen = 0;
+  /** The real paths of the workspace folders (set by scan): files that resolve elsewhere are not read. */
+  private roots: string[] = [];
 
   /** Bumped whenever the workspace's content changes (an open document's new version, a file on disk). */
   get generation(): number {
@@ -85,7 +87,9 @@ export class WorkspaceIndex {
       this.disk.delete(uri);
       return;
     }
-    const text = readRelevant(file, this.log);
+    const refused = MANIFEST_FILE.test(file) ? checkPath(file, this.roots, { context: 'workspace' }) : undefined;
+    if (refused) this.log(refused.message);
+    const text = refused ? undefined : readRelevant(file, this.log);
     if (text === undefined) this.disk.delete(uri);
     else this.disk.set(uri, analyzeFile({ file: uri, text }, this.settings));
     if (text === undefined) this.diskTexts.delete(uri);
@@ -115,75 +119,37 @@ export class WorkspaceIndex {
     return this.disk.size;
   }
 
-  /** Scans workspace folders; resolves when done. */
+  /**
+   * Scans workspace folders through the shared reading layer (server/src/node/files.ts: regular
+   * files only, byte cap, links outside the folders skipped, loops detected); resolves when done.
+   * Yields to the event loop between files so requests keep being answered.
+   */
   async scan(folders: readonly string[], isCancelled: () => boolean = () => false): Promise<number> {
-    const seen = new Set<string>();
+    this.roots = realRoots(folders);
     let count = 0;
-    const walk = async (dir: string): Promise<void> => {
-      let real: string;
-      try {
-        real = fs.realpathSync(dir);
-      } catch {
-        return;
+    for (const entry of walkInputs(folders, { context: 'workspace' })) {
+      if (isCancelled() || count >= MAX_SCAN_FILES) break;
+      if (entry.kind === 'skip') {
+        this.log(entry.skip.message);
+        continue;
       }
-      if (seen.has(real)) return;
-      seen.add(real);
-      let entries: fs.Dirent[];
-      try {
-        entries = fs.readdirSync(dir, { withFileTypes: true });
-      } catch (err) {
-        this.log(t('skipping {0}: {1}', dir, (err as Error).message));
-        return;
-      }
-      for (const e of entries) {
-        if (isCancelled() || count >= MAX_SCAN_FILES) return;
-        const p = path.join(dir, e.name);
-        if (e.isDirectory() || e.isSymbolicLink()) {
-          if (SKIP_DIRS.has(e.name)) continue;
-          let isDir = e.isDirectory();
-          if (e.isSymbolicLink()) {
-            try {
-              isDir = fs.statSync(p).isDirectory();
-            } catch {
-              continue;
-            }
-          }
-          if (isDir) {
-            await walk(p);
-            continue;
-          }
-        }
-        if (!/\.ya?ml$/i.test(e.name)) continue;
-        count++;
-        const text = readRelevant(p, this.log);
-        if (text !== undefined) this.disk.set(pathToFileURL(p).href, analyzeFile({ file: pathToFileURL(p).href, text }, this.settings));
-        if (text !== undefined) this.diskTexts.set(pathToFileURL(p).href, text);
-        await new Promise((r) => setImmediate(r));
-      }
-    };
-    for (const f of folders) await walk(f);
+      count++;
+      const text = readRelevant(entry.path, this.log);
+      const uri = pathToFileURL(entry.path).href;
+      if (text !== undefined) this.disk.set(uri, analyzeFile({ file: uri, text }, this.settings));
+      if (text !== undefined) this.diskTexts.set(uri, text);
+      await new Promise((r) => setImmediate(r));
+    }
     this.invalidate();
     return count;
   }
 }
 
 function readRelevant(file: string, log: (msg: string) => void): string | undefined {
-  try {
-    const st = fs.statSync(file);
-    if (!st.isFile()) return undefined;
-    if (st.size > MAX_SCAN_FILE_BYTES) {
-      log(t('skipping {0}: {1} bytes is over the {2}-byte scan limit', file, st.size, MAX_SCAN_FILE_BYTES));
-      return undefined;
-    }
-    const buf = fs.readFileSync(file);
-    if (buf.includes(0)) {
-      log(t('skipping {0}: binary content', file));
-      return undefined;
-    }
-    const text = buf.toString('utf8');
-    return RELEVANT.test(text) ? text : undefined;
-  } catch (err) {
-    log(t('skipping {0}: {1}', file, (err as Error).message));
+  const read = readCapped(file, MAX_SCAN_FILE_BYTES);
+  if ('skip' in read) {
+    log(read.skip.message);
     return undefined;
   }
+  return RELEVANT.test(read.text) || RELEVANT_JSON.test(read.text) ? read.text : undefined;
 }

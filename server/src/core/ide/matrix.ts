@@ -16,6 +16,7 @@ import { Locate, where } from './provenance';
 import { podLabel, podTitle, policyName } from './peers';
 import { locationOf } from './explain';
 import { t } from '../l10n';
+import { escapeControls, escapeMarkdownCell } from './escape';
 
 export { podTitle, describePeer, describePort } from './peers';
 export { explainTraffic, renderTrafficText } from './explain';
@@ -204,18 +205,20 @@ export function matrixJson(m: ReachabilityMatrix, locate?: Locate): object {
   };
 }
 
-function mdEscape(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|');
+/** A name in a table cell: a code span when that is safe, else escaped text (escape.ts). */
+function mdName(s: string): string {
+  const c = escapeControls(s);
+  return /^[^`\\|]*$/.test(c) ? `\`${c}\`` : escapeMarkdownCell(s);
 }
 
 export function renderMatrixMarkdown(m: ReachabilityMatrix, locate?: Locate): string {
   const out = [LEGEND(m, '✓', '✗'), ''];
-  if (m.pods.length === 0) return [...out, t('No pods or workloads in the given files.'), ...footer(m, locate)].join('\n') + '\n';
-  const titles = m.pods.map((p) => `\`${mdEscape(podTitle(p))}\``);
+  if (m.pods.length === 0) return [...out, t('No pods or workloads in the given files.'), ...footer(m, locate).map(escapeMarkdownCell)].join('\n') + '\n';
+  const titles = m.pods.map((p) => mdName(podTitle(p)));
   out.push(`| from \\ to | ${titles.join(' | ')} |`);
   out.push(`|---|${m.pods.map(() => ':-:').join('|')}|`);
   m.pods.forEach((_, i) => out.push(`| ${titles[i]} | ${m.allowed[i].map((a) => (a ? '✓' : '✗')).join(' | ')} |`));
   const tail = footer(m, locate);
-  if (tail.length) out.push('', ...tail.map((s) => `- ${mdEscape(s)}`));
+  if (tail.length) out.push('', ...tail.map((s) => `- ${escapeMarkdownCell(s)}`));
   return out.join('\n') + '\n';
 }

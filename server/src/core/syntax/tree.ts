@@ -4,7 +4,8 @@
  * Aliases are followed (with a budget, so alias bombs stop early), merge keys (`<<`) are
  * applied, and every YAML error becomes a plain record. Never throws on user input.
  */
-import { Composer, Parser, isAlias, isMap, isScalar, isSeq, isPair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { Composer, Parser, isAlias, isMap, isScalar, isSeq, isPair, Scalar, visit, YAMLMap, YAMLSeq } from 'yaml';
+import type { Alias } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
 import { Span, span } from '../text';
 import { ScalarValue, keyString, resolvePlain, resolveTagged } from './scalar';
@@ -17,20 +18,45 @@ export { getEntry, scalarString } from './nodes';
 export interface ParseLimits {
   /** Nodes that alias expansions in one document may add (billion-laughs guard). */
   readonly maxAliasNodes: number;
+  /**
+   * Nodes that alias expansions in all documents of one file may add together: a reader pays the
+   * sum, so many documents each just under the per-document budget must stop too.
+   */
+  readonly maxAliasNodesPerFile: number;
   /** Nesting depth one document may reach. */
   readonly maxDepth: number;
 }
 
-export const DEFAULT_LIMITS: ParseLimits = { maxAliasNodes: 100_000, maxDepth: 256 };
+export const DEFAULT_LIMITS: ParseLimits = { maxAliasNodes: 100_000, maxAliasNodesPerFile: 1_000_000, maxDepth: 256 };
+
+/** Alias nodes expanded so far in one file (shared by its documents' budgets). */
+interface FileBudget {
+  aliasNodes: number;
+}
 
 class Budget {
   aliasNodes = 0;
+  /** Each alias's target: the last node before it with that anchor (found in one pass, on first use). */
+  targets: Map<Alias, unknown> | undefined;
   /** How many alias expansions enclose the node being converted. */
   inAlias = 0;
   exceeded: YamlProblem | undefined;
   /** Aliases naming no anchor (go-yaml: "unknown anchor 'x' referenced"). */
   readonly unknownAliases: YamlProblem[] = [];
-  constructor(readonly limits: ParseLimits) {}
+  constructor(readonly limits: ParseLimits, readonly file: FileBudget = { aliasNodes: 0 }) {}
+}
+
+/** Every alias's target in one pass over the document (the `yaml` package's resolve() walks the whole document per alias). */
+function aliasTargets(doc: Document): Map<Alias, unknown> {
+  const anchors = new Map<string, unknown>();
+  const targets = new Map<Alias, unknown>();
+  visit(doc, {
+    Node(_key, node) {
+      if (isAlias(node)) targets.set(node, anchors.get(node.source));
+      else if ((node as { anchor?: string }).anchor) anchors.set((node as { anchor: string }).anchor, node);
+    },
+  });
+  return targets;
 }
 
 function rangeSpan(node: { range?: [number, number, number] | null }, fallback: Span): Span {
@@ -60,13 +86,22 @@ function convert(node: unknown, doc: Document, budget: Budget, depth: number, fa
     };
     return undefined;
   }
+  if (budget.inAlias > 0 && ++budget.file.aliasNodes > budget.limits.maxAliasNodesPerFile) {
+    budget.exceeded = {
+      kind: 'too-complex',
+      message: `aliases in this file expand to more than ${budget.limits.maxAliasNodesPerFile} nodes in all (an alias bomb spread over documents?); this and later documents that use aliases are not read`,
+      span: fallback,
+    };
+    return undefined;
+  }
   if (depth > budget.limits.maxDepth) {
     budget.exceeded = { kind: 'too-complex', message: `the document nests deeper than ${budget.limits.maxDepth} levels`, span: fallback };
     return undefined;
   }
   if (node === null || node === undefined) return undefined;
   if (isAlias(node)) {
-    const target = node.resolve(doc);
+    budget.targets ??= aliasTargets(doc);
+    const target = budget.targets.get(node) as ReturnType<Alias['resolve']>;
     const sp = rangeSpan(node as { range?: [number, number, number] }, fallback);
     if (!target) {
       budget.unknownAliases.push({ kind: 'syntax', message: `unknown anchor '${node.source}' referenced`, span: sp });
@@ -158,11 +193,12 @@ export function parseYamlStreamGeneral(text: string, limits: ParseLimits = DEFAU
   try {
     const parser = new Parser();
     const composer = new Composer({ schema: 'failsafe', prettyErrors: false, uniqueKeys: true, strict: false });
+    const fileBudget: FileBudget = { aliasNodes: 0 };
     for (const doc of composer.compose(parser.parse(text), true, text.length)) {
       const range = (doc as unknown as { range: [number, number, number] }).range;
       const docSpan = span(range[0], range[2] ?? range[1]);
       const problems: YamlProblem[] = doc.errors.map((e) => problemFromError(e as never, text.length));
-      const budget = new Budget(limits);
+      const budget = new Budget(limits, fileBudget);
       let root: YNode | undefined;
       try {
         root = convert(doc.contents, doc as Document, budget, 0, docSpan, new Set());
