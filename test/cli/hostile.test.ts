@@ -134,6 +134,17 @@ test('large and expensive YAML answers in bounded time and memory', { timeout: 3
     assert.equal(r.code, 2);
     assert.match(r.stderr, /skipping .*big\.yaml: \d+ bytes is over the 16777216-byte limit/);
 
+    // 4 MB of small policies, each name four times (the 1 MB chunk repeated): the findings across
+    // the file (duplicate names, redundant policies) stay linear, and each names at most 5 places.
+    const many = path.join(dir, 'many-policies.yaml');
+    writePolicies(many, 4 * MB);
+    r = run(['check', '--format', 'json', many], 120_000);
+    t.diagnostic(`4 MB of policies (${fs.statSync(many).size} bytes): exit ${r.code} in ${r.ms} ms`);
+    assertEnded(r, '4 MB of policies');
+    const dups = (JSON.parse(r.stdout) as { code: string; message: string }[]).filter((d) => d.code === 'NP405');
+    assert.ok(dups.length > 10_000, `every copy gets NP405 (${dups.length})`);
+    assert.ok(dups.every((d) => d.message.split('line ').length - 1 <= 5), 'at most 5 places named in one message');
+
     // 100,000 kind: List items (8.7 MB): analysed.
     const list = path.join(dir, 'list.yaml');
     fs.writeFileSync(list, bigList(100_000));
