@@ -210,3 +210,35 @@ test('no completion on a complete value (Enter then breaks the line); values are
     await c.close();
   }
 });
+
+test('the scan reads typed lists in YAML and JSON (kubectl get pods -o yaml / -o json): their pods reach the hover', async () => {
+  const folder = tempFolder();
+  fs.writeFileSync(
+    path.join(folder, 'frontends.yaml'),
+    'apiVersion: v1\nkind: PodList\nitems:\n- metadata:\n    name: fe-from-list\n    namespace: default\n    labels: {app: frontend}\n  spec: {containers: [{name: c, image: i}]}\n',
+  );
+  fs.writeFileSync(
+    path.join(folder, 'backends.json'),
+    JSON.stringify({ apiVersion: 'v1', kind: 'PodList', items: [{ metadata: { name: 'be-from-json', namespace: 'default', labels: { app: 'backend' } }, spec: { containers: [{ name: 'c', image: 'i' }] } }] }, null, 2),
+  );
+  const policy = path.join(folder, 'policy.yaml');
+  const text = example('allow-frontend-to-backend');
+  fs.writeFileSync(policy, text);
+  const uri = pathToFileURL(policy).href;
+  const c = await startServer({ folder });
+  try {
+    await until(() => (c.logs.some((l) => /scanned \d+ YAML files/.test(l.message)) ? true : undefined), 'the scan');
+    c.open(uri, text);
+    const line = text.split('\n').findIndex((l) => l.includes('name: allow-frontend-to-backend'));
+    const hover = await until(async () => {
+      const h = (await c.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character: 12 } })) as { contents: { value: string } } | null;
+      const v = h?.contents.value ?? '';
+      return v.includes('be-from-json') && v.includes('fe-from-list') ? v : undefined;
+    }, 'a hover naming the pods of both lists');
+    assert.match(hover, /default\/be-from-json/);
+    assert.match(hover, /✔ from\s+`default\/fe-from-list`/);
+  } finally {
+    await c.close();
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+});

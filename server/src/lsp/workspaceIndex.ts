@@ -11,9 +11,9 @@ import { checkPath, MANIFEST_FILE, readCapped, realRoots, walkInputs } from '../
 
 export const MAX_SCAN_FILE_BYTES = 4 * 1024 * 1024;
 export const MAX_SCAN_FILES = 20000;
-const RELEVANT = /^\s*kind:\s*["']?(NetworkPolicy|NetworkPolicyList|Namespace|Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|ReplicationController|Job|CronJob|List)["']?\s*$/m;
+const RELEVANT = /^\s*kind:\s*["']?(?:(?:NetworkPolicy|Namespace|Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|ReplicationController|Job|CronJob)(?:List)?|List)["']?\s*$/m;
 /** The same kinds in JSON (`kubectl get pods -o json`). */
-const RELEVANT_JSON = /"kind"\s*:\s*"(NetworkPolicy|NetworkPolicyList|Namespace|Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|ReplicationController|Job|CronJob|List)"/;
+const RELEVANT_JSON = /"kind"\s*:\s*"(?:(?:NetworkPolicy|Namespace|Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|ReplicationController|Job|CronJob)(?:List)?|List)"/;
 
 export class WorkspaceIndex {
   private readonly disk = new Map<string, FileAnalysis>();
