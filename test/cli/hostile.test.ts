@@ -178,6 +178,20 @@ test('a folder of 5,000 small YAML files answers in bounded time', { timeout: 18
   }
 });
 
+test('a run reads at most 20,000 files (NETPOL_LENS_MAX_FILES lowers it): past the budget it stops, says so and exits 2', { timeout: 60_000 }, () => {
+  const dir = tempDir('netpol-budget-');
+  try {
+    for (let i = 0; i < 150; i++) fs.writeFileSync(path.join(dir, `p${String(i).padStart(3, '0')}.yaml`), podDoc(`p${i}`, { app: 'web' }));
+    const r = spawnSync(process.execPath, [cli, 'check', dir], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, LC_ALL: 'C', NETPOL_LENS_MAX_FILES: '100' } });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /more than 100 files: .*p\d{3}\.yaml and the files after it were not read/);
+    const all = spawnSync(process.execPath, [cli, 'check', dir], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, LC_ALL: 'C' } });
+    assert.equal(all.status, 0, all.stderr);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('folder walks read *.json: a pods.json contributes its pods; package.json and tsconfig.json give no output and no warning', { timeout: 60_000 }, () => {
   const dir = tempDir('netpol-json-');
   try {

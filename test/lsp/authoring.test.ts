@@ -28,7 +28,7 @@ import {
 } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { repoRoot } from '../harness/files';
-import { startServer, TestClient } from './client';
+import { startServer, TestClient, until } from './client';
 
 const TITLES = [
   'Insert allow-frontend-to-backend',
@@ -342,7 +342,7 @@ test('a template whose name the namespace already has gets a fresh name (-2), se
     const uri = pathToFileURL(path.join(folder, 'new.yaml')).href;
     await opened(c, uri, '');
     // The scan sees existing.yaml: wait for its diagnostics pass (the workspace is known then).
-    const actions = await waitForValue(async () => {
+    const actions = await until(async () => {
       const a = await codeActions(c, uri, { line: 0, character: 0 });
       return a[0]?.title.includes('-2') ? a : undefined;
     }, 'the scan to see allow-frontend-to-backend');
@@ -385,7 +385,7 @@ test('a fresh name without the select command for a client that did not say it r
   try {
     const uri = pathToFileURL(path.join(folder, 'new.yaml')).href;
     await opened(c, uri, '');
-    const actions = await waitForValue(async () => {
+    const actions = await until(async () => {
       const a = await codeActions(c, uri, { line: 0, character: 0 });
       return a[0]?.title.includes('-2') ? a : undefined;
     }, 'the scan to see allow-frontend-to-backend');
@@ -395,16 +395,6 @@ test('a fresh name without the select command for a client that did not say it r
     fs.rmSync(folder, { recursive: true, force: true });
   }
 });
-
-async function waitForValue<T>(f: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test('template actions on a file in a scanned workspace folder', async () => {
   const folder = path.join(repoRoot(), 'test', 'fixtures', 'workspaces', 'lsp-seed');

@@ -142,3 +142,14 @@ export async function startServer(options: StartOptions = {}): Promise<TestClien
     },
   };
 }
+
+/** Calls `f` until it returns something other than undefined, polling every 25 ms; fails after `timeoutMs`. */
+export async function until<T>(f: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -25,7 +25,7 @@ import {
   PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol';
 import { repoRoot } from '../harness/files';
-import { startServer, TestClient } from './client';
+import { startServer, TestClient, until } from './client';
 
 function example(name: string): string {
   return fs.readFileSync(path.join(repoRoot(), 'examples', `${name}.yaml`), 'utf8');
@@ -35,16 +35,6 @@ const BROKEN = example('allow-frontend-to-backend').replace('app: frontend', 'ap
 
 function tempFolder(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-ws-'));
-}
-
-async function until<T>(f: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /** The last publication for `uri` so far. */

@@ -15,6 +15,15 @@ export interface Io {
 
 /** Files larger than this are reported and skipped, like the language server does. */
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
+/** What one run reads at most, all files together, and how many files (the server's scan reads 20,000). */
+export const MAX_TOTAL_BYTES = 64 * 1024 * 1024;
+export const MAX_FILES = 20_000;
+
+/** The file budget of a run: MAX_FILES, or less with NETPOL_LENS_MAX_FILES (a smaller positive number only). */
+function maxFiles(): number {
+  const n = Number(process.env.NETPOL_LENS_MAX_FILES);
+  return Number.isInteger(n) && n > 0 && n < MAX_FILES ? n : MAX_FILES;
+}
 
 export interface Loaded {
   readonly workspace: Workspace;
@@ -37,6 +46,9 @@ export function readYamlFiles(inputs: readonly string[], io: Io): { readonly fil
   checkInputsExist(inputs);
   const files: WorkspaceFile[] = [];
   let unreadable = false;
+  let count = 0;
+  let total = 0;
+  const fileBudget = maxFiles();
   const warn = (message: string): void => io.stderr(`netpol-lens: ${escapeControls(message)}\n`);
   for (const entry of walkInputs(inputs, { followSymlinks: io.followSymlinks, context: 'cli' })) {
     if (entry.kind === 'skip') {
@@ -44,11 +56,24 @@ export function readYamlFiles(inputs: readonly string[], io: Io): { readonly fil
       if (entry.explicit || !WARNING_ONLY.has(entry.skip.reason)) unreadable = true;
       continue;
     }
+    if (count >= fileBudget) {
+      // Bounded work for any folder: past the budget the answer would be partial, so say so (exit 2).
+      warn(t('more than {0} files: {1} and the files after it were not read', fileBudget, entry.path));
+      unreadable = true;
+      break;
+    }
     const read = readCapped(entry.path, MAX_FILE_BYTES);
     if ('skip' in read) {
       warn(read.skip.message);
       unreadable = true;
       continue;
+    }
+    count++;
+    total += read.text.length;
+    if (total > MAX_TOTAL_BYTES) {
+      warn(t('more than {0} bytes read in all: {1} and the files after it were not read', MAX_TOTAL_BYTES, entry.path));
+      unreadable = true;
+      break;
     }
     if (entry.explicit || looksLikeManifest(entry.path, read.text)) files.push({ file: entry.path, text: read.text });
   }
