@@ -83,6 +83,9 @@ test('reachability over LSP: the model, an unsaved edit changing an edge, the ch
     assert.equal(x.port, 8080);
     assert.ok(x.lines[0].startsWith('allowed: default/database-pod -> default/backend-pod 8080/TCP'));
     assert.ok(x.links.some((l) => l.file === policyUri && l.policy === 'default/allow-frontend-to-backend' && l.line === 12));
+    // The text names files relative to the workspace folder (the links keep their URIs).
+    assert.ok(x.lines.every((l) => !l.includes('file://')), x.lines.join('\n'));
+    assert.ok(x.lines.some((l) => /\(allow-frontend-to-backend\.yaml:\d+\)/.test(l)), x.lines.join('\n'));
     // Unknown ids and junk params answer null; the server keeps serving.
     assert.equal(await c.connection.sendRequest('netpolLens/explainEdge', { from: 'pod:nope/x', to: 'pod:default/backend-pod' }), null);
     assert.equal(await c.connection.sendRequest('netpolLens/explainEdge', { from: 7 }), null);

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'url';
 import type { Connection, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { buildReachabilityModel, explainEdge, LineIndex } from '../core';
+import { relativizeText } from './paths';
 import type { ExplainEdgeParams, Locate, ReachabilityModel, ReachabilityParams } from '../core';
 import type { WorkspaceIndex } from './workspaceIndex';
 import { runSafe } from './runSafe';
@@ -25,6 +26,8 @@ export interface ReachabilityDeps {
   readonly index: WorkspaceIndex;
   /** Makes the workspace hold an open document's latest text. */
   readonly syncOpen: (uri: string) => void;
+  /** The workspace folders (paths), to name files relative to them in explanations. */
+  readonly folders?: () => readonly string[];
 }
 
 export interface Reachability {
@@ -78,7 +81,11 @@ export function startReachability(connection: Connection, deps: ReachabilityDeps
   connection.onRequest(EXPLAIN_EDGE_REQUEST, (params: ExplainEdgeParams, token) =>
     runSafe(connection, 'explain edge', null, token, () => {
       syncAll();
-      return explainEdge(index.workspace().world, params, locate) ?? null;
+      const e = explainEdge(index.workspace().world, params, locate);
+      if (!e) return null;
+      // Text for people names files relative to the workspace folder; links keep their URIs.
+      const folders = deps.folders?.() ?? [];
+      return folders.length ? { ...e, lines: e.lines.map((l) => relativizeText(l, folders)) } : e;
     }),
   );
 

@@ -58,7 +58,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     settings: () => ({ severity: settings.severity }),
     docsUrl: (code, slug) => docsUrl(code, slug),
   });
-  const reachability = startReachability(connection, { documents, index, syncOpen });
+  const reachability = startReachability(connection, { documents, index, syncOpen, folders: () => folders });
   // Semantic diff against the baseline (HEAD from the client, else the text at open): code lens, hover block, detail.
   const semanticDiff = startSemanticDiff(connection, {
     documents,
