@@ -6,6 +6,9 @@
  * comparison, and diff(B, A) mirrors diff(A, B).
  */
 import { test } from 'node:test';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from '../harness/files';
 import * as assert from 'node:assert/strict';
 import { diffJson, diffWorlds, evaluate, formatConn, lineLocator, loadWorkspace, policyDiffSummary, renderDiffMarkdown, renderDiffText, changedPolicies } from '../../server/src/core';
 import type { Endpoint, PairChange, World, WorldDiff } from '../../server/src/core';
@@ -39,46 +42,11 @@ spec: {containers: [{name: dns, image: coredns, ports: [{containerPort: 53, name
 `;
 
 // The user's guide's three manifests, as given.
-const FRONTEND_TO_BACKEND = `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: allow-frontend-to-backend
-  namespace: default
-spec:
-  podSelector:
-    matchLabels:
-      app: backend
-  ingress:
-  - from:
-    - podSelector:
-        matchLabels:
-          app: frontend
-`;
-const EGRESS_EXTERNAL = `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: allow-egress-to-external-api
-  namespace: default
-spec:
-  podSelector:
-    matchLabels:
-      app: backend
-  egress:
-  - to:
-    - ipBlock:
-        cidr: 203.0.113.5/32
-`;
-const DENY_INGRESS = `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: deny-ingress-from-external
-  namespace: default
-spec:
-  podSelector:
-    matchLabels:
-      app: backend
-  ingress: []
-`;
+// The guide's three manifests, as the project ships them (examples/, each with a comment line on top).
+const example = (name: string): string => fs.readFileSync(path.join(repoRoot(), 'examples', `${name}.yaml`), 'utf8');
+const FRONTEND_TO_BACKEND = example('allow-frontend-to-backend');
+const EGRESS_EXTERNAL = example('allow-egress-to-external-api');
+const DENY_INGRESS = example('deny-ingress-from-external');
 
 type Files = Record<string, string>;
 
@@ -111,7 +79,7 @@ test('deleting allow-frontend-to-backend: frontend -> backend removed, and nothi
   // Why: the deleted policy's rule, read from the old side, with its line there.
   assert.deepEqual(c.reasons.map((r) => `${r.side} ${r.direction} ${r.role} ${r.policy.name} ${r.rule}`), ['before ingress allows allow-frontend-to-backend spec.ingress[0]']);
   const text = renderDiffText(d, { before: lineLocator(Object.entries(GUIDE).map(([file, t]) => ({ file, text: t }))) });
-  assert.match(text, /allow-frontend-to-backend spec\.ingress\[0\] \(a\.yaml:11\) allowed all ports, no longer/);
+  assert.match(text, /allow-frontend-to-backend spec\.ingress\[0\] \(a\.yaml:12\) allowed all ports, no longer/);
   assert.equal(d.endpoints.length, 0);
 });
 
