@@ -68,6 +68,17 @@ test('fast reader: the bench generator\'s 100-document stream takes the fast pat
   assert.ok(assertSame('policies-100 CRLF', text.replace(/\n/g, '\r\n')), 'its CRLF form takes the fast path');
 });
 
+test('fast reader: a file of only comments and blank lines reads as the general path reads it', () => {
+  for (const text of ['# a\n', '# a\n# b', '\n\n# a\n', '  # a\n  \n# b\n\n', '# a\r\n# b\r\n', '#\n#x: 1\n', '# netpol-lens expect: a -> b:80 allowed\n'.repeat(50)]) {
+    assert.ok(assertSame(JSON.stringify(text.slice(0, 40)), text), `${JSON.stringify(text.slice(0, 40))} takes the fast path`);
+  }
+  // Not only comments: a document marker, a directive or a value goes the usual way.
+  for (const text of ['# a\n---\n# b\n', '%YAML 1.1\n# a\n', '# a\nx\n', '# a\n...\n']) {
+    const fast = fastParseStream(text);
+    if (fast) assert.equal(JSON.stringify(fast), JSON.stringify(parseYamlStreamGeneral(text)));
+  }
+});
+
 const TOKENS = [
   '{}', '[]', '[a, b]', '[ "a" , \'b\' ]', '[a,b]', '[a, b,]', '[a, [b]]', '[a: b]', '{a: b}', '{ }', '[ ]', '"q"', "'q''s'", "'q'", '"a\\"b"', '"a # b"', "'#'",
   'yes', 'no', '1.10', '~', '', '-', '- x', '-x', 'a: b', 'a:b', '#c', '# c', '&x', '*x', '|', '>', '|-', ':', '? x', '...', '---', 'x #', 'x#y', 'http://a:80/b',

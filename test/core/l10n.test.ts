@@ -168,3 +168,13 @@ test('static: every vscode.l10n.t literal of the client has a ko translation, an
     assert.deepEqual(placeholders(v), placeholders(k), k);
   }
 });
+
+test('t(): fills every {n} once, in any order and repeated, leaves {n} without an argument, and never re-reads what it filled', () => {
+  setLocale('en');
+  assert.equal(t('{1} and {0}, then {1}', 'a', 'b'), 'b and a, then b');
+  assert.equal(t('no placeholder'), 'no placeholder');
+  assert.equal(t('{0} of {2}', 'x'), 'x of {2}');
+  assert.equal(t('{0}{1}', '{1}', 'z'), '{1}z');
+  assert.equal(t('{0}', 5), '5');
+  assert.equal(t('a {0} b', undefined), 'a undefined b');
+});

@@ -45,7 +45,7 @@ export function diff(args: readonly string[], io: Io, cwd: string, version: stri
     after = now.files.map((f) => ({ ...f, file: path.relative(cwd, f.file) || f.file }));
     unreadable = old.unreadable || now.unreadable;
   }
-  const d = diffWorlds(loadWorkspace(before).world, loadWorkspace(after).world);
+  const d = diffWorlds(loadWorkspace(before, {}, 'world').world, loadWorkspace(after, {}, 'world').world);
   const locate = { before: lineLocator(before), after: lineLocator(after) };
   if (format === 'json') io.stdout(JSON.stringify(diffJson(d, locate), null, 2) + '\n');
   else if (format === 'md') io.stdout(renderDiffMarkdown(d, locate));

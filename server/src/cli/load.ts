@@ -86,7 +86,8 @@ const WARNING_ONLY: ReadonlySet<SkipReason> = new Set<SkipReason>(['special', 'o
 export function readInputs(inputs: readonly string[], io: Io): Loaded {
   if (inputs.length === 0) throw new UsageError(t('no files or folders given'));
   const { files, unreadable } = readYamlFiles(inputs, io);
-  return { workspace: loadWorkspace(files), files, locate: lineLocator(files), unreadable };
+  // Every command that reads inputs this way prints connectivity, not findings (`check` has its own path).
+  return { workspace: loadWorkspace(files, {}, 'world'), files, locate: lineLocator(files), unreadable };
 }
 
 export interface ParsedArgs {

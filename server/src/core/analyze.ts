@@ -47,6 +47,14 @@ export interface Diagnostic {
 
 export type { AnalyzedPolicy, PolicyDocument } from './model/analyzed';
 
+/**
+ * What the analysis is for. `diagnostics` (the default): every finding. `world`: only what decides
+ * which policies the API server accepts (the error rules and the decode rules; the `valid` flag of
+ * every policy is the same as with `diagnostics`), for commands that read the connectivity and
+ * print no findings (`test`, `matrix`, `plan`, …); no diagnostics are returned.
+ */
+export type AnalysisPurpose = 'diagnostics' | 'world';
+
 export interface Analysis {
   readonly diagnostics: readonly Diagnostic[];
   readonly policies: readonly AnalyzedPolicy[];
@@ -65,14 +73,21 @@ function looksLikePolicyText(text: string, doc: YDocument): boolean {
   return /\bkind:\s*["']?NetworkPolicy\b/.test(text.slice(doc.span.start, Math.max(doc.span.end, doc.span.start + 4096)));
 }
 
-export function analyzeDocuments(text: string, docs: readonly YDocument[], settings: Settings = {}): Analysis {
+const decidesValidity = (r: Rule): boolean => r.meta.severity === 'error' || r.meta.code.startsWith('NP1');
+const YAML_RULES = RULES.filter((r) => r.scope === 'yaml');
+const POLICY_RULES = RULES.filter((r) => r.scope === 'policy');
+const VALIDITY_RULES = POLICY_RULES.filter(decidesValidity);
+
+export function analyzeDocuments(text: string, docs: readonly YDocument[], settings: Settings = {}, purpose: AnalysisPurpose = 'diagnostics'): Analysis {
   const raw: { rule: Rule; finding: Finding }[] = [];
   const policies: AnalyzedPolicy[] = [];
-  const yamlRules = RULES.filter((r) => r.scope === 'yaml');
-  const policyRules = RULES.filter((r) => r.scope === 'policy');
+  const full = purpose === 'diagnostics';
+  // The YAML-level rules only report (a document's own problems decide its validity below).
+  const yamlRules = full ? YAML_RULES : [];
+  const policyRules = full ? POLICY_RULES : VALIDITY_RULES;
   for (const yaml of docs) {
     // Pods, workloads and Namespaces kubectl would refuse (NP103 on `namespace: yes`).
-    if (!yaml.problems.some((p) => p.kind === 'syntax')) for (const finding of inventoryFindings(yaml)) raw.push({ rule: yaml11ImplicitType, finding });
+    if (full && !yaml.problems.some((p) => p.kind === 'syntax')) for (const finding of inventoryFindings(yaml)) raw.push({ rule: yaml11ImplicitType, finding });
     const objects = findPolicies(yaml);
     if (objects.length === 0) {
       // A document cut short by the limits (alias bomb) may hide its kind; look at the text.
@@ -106,7 +121,7 @@ export function analyzeDocuments(text: string, docs: readonly YDocument[], setti
       policies.push({ base: 0, doc, decoded, valid: !yamlErrors && !kept.some((f) => f.rule.meta.severity === 'error') });
     }
   }
-  return { diagnostics: finish(raw, settings, text), policies };
+  return { diagnostics: full ? finish(raw, settings, text) : [], policies };
 }
 
 /**

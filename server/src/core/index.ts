@@ -4,7 +4,7 @@
  */
 export { t, setLocale, getLocale, normalizeLocale, missingTranslations, clearMissingTranslations } from './l10n';
 export { analyzeText, analyzeDocuments } from './analyze';
-export type { Analysis, AnalyzedPolicy, Diagnostic, Settings, SeveritySetting } from './analyze';
+export type { Analysis, AnalysisPurpose, AnalyzedPolicy, Diagnostic, Settings, SeveritySetting } from './analyze';
 export { RULES, ruleByCode } from './rules/catalog';
 export type { Fix, RelatedLocation, RuleMeta, Severity, TextEdit } from './rules/rule';
 export { LineIndex } from './text';

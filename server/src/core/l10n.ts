@@ -37,8 +37,35 @@ export function getLocale(): string {
   return currentLocale;
 }
 
+/** Templates split at their `{n}` placeholders: text at even places, argument numbers at odd ones (memo: the templates are the bundles' and the code's literals). */
+const PARTS = new Map<string, readonly (string | number)[]>();
+
+function partsOf(template: string): readonly (string | number)[] {
+  let parts = PARTS.get(template);
+  if (!parts) {
+    const out: (string | number)[] = [];
+    const re = /\{(\d+)\}/g;
+    let last = 0;
+    for (let m = re.exec(template); m; m = re.exec(template)) {
+      out.push(template.slice(last, m.index), Number(m[1]));
+      last = m.index + m[0].length;
+    }
+    out.push(template.slice(last));
+    if (PARTS.size >= 4096) PARTS.clear(); // a bound, should a caller ever pass text that is not a literal
+    PARTS.set(template, (parts = out));
+  }
+  return parts;
+}
+
 function fill(template: string, args: readonly unknown[]): string {
-  return args.length ? template.replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : m)) : template;
+  if (!args.length) return template;
+  const parts = partsOf(template);
+  let s = parts[0] as string;
+  for (let i = 1; i < parts.length; i += 2) {
+    const n = parts[i] as number;
+    s += (n < args.length ? String(args[n]) : `{${n}}`) + (parts[i + 1] as string);
+  }
+  return s;
 }
 
 /** The message in the current locale, with `{n}` replaced by `args[n]`. */

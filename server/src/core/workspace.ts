@@ -4,7 +4,7 @@
  * creates; without a namespace, "default") or `ip:ADDRESS` (an address outside the cluster, or a
  * pod's known IP).
  */
-import { analyzeDocuments, Analysis, Settings } from './analyze';
+import { analyzeDocuments, Analysis, AnalysisPurpose, Settings } from './analyze';
 import { parseYamlStream } from './syntax/tree';
 import { extractInventory, Inventory, mergeInventories, PodInfo } from './model/inventory';
 import { compilePolicies } from './semantics/compile';
@@ -29,9 +29,9 @@ export interface Workspace {
   readonly world: World;
 }
 
-export function analyzeFile(f: WorkspaceFile, settings: Settings = {}): FileAnalysis {
+export function analyzeFile(f: WorkspaceFile, settings: Settings = {}, purpose: AnalysisPurpose = 'diagnostics'): FileAnalysis {
   const docs = parseYamlStream(f.text);
-  return { file: f.file, analysis: analyzeDocuments(f.text, docs, settings), inventory: extractInventory(docs, f.file) };
+  return { file: f.file, analysis: analyzeDocuments(f.text, docs, settings, purpose), inventory: extractInventory(docs, f.file) };
 }
 
 export function buildWorkspace(files: readonly FileAnalysis[]): Workspace {
@@ -40,8 +40,8 @@ export function buildWorkspace(files: readonly FileAnalysis[]): Workspace {
   return { files, world };
 }
 
-export function loadWorkspace(files: readonly WorkspaceFile[], settings: Settings = {}): Workspace {
-  return buildWorkspace(files.map((f) => analyzeFile(f, settings)));
+export function loadWorkspace(files: readonly WorkspaceFile[], settings: Settings = {}, purpose: AnalysisPurpose = 'diagnostics'): Workspace {
+  return buildWorkspace(files.map((f) => analyzeFile(f, settings, purpose)));
 }
 
 export { resolveEndpoint, endpointName, resolvePort } from './semantics/endpoints';

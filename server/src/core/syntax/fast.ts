@@ -295,8 +295,12 @@ class FastParser {
  * The documents of `text` when it is plain block YAML this reader is sure about; undefined
  * otherwise (the caller then parses it with the `yaml` package). Never throws.
  */
+const COMMENTS_ONLY = /^(?: *(?:#[^\n]*)?(?:\r?\n|$))*$/;
+
 export function fastParseStream(text: string): YDocument[] | undefined {
   if (text.length === 0 || UNSUPPORTED_CHARS.test(text)) return undefined;
+  // Only comments and blank lines (a file of `# netpol-lens expect:` lines): one empty document.
+  if (COMMENTS_ONLY.test(text)) return [{ span: { start: 0, end: text.length }, root: undefined, problems: [], truncated: false }];
   leaf.lastEmpty = false;
   try {
     return new FastParser(text).parse();

@@ -78,11 +78,27 @@ function podIndex(world: World): Map<string, PodInfo> {
   return m;
 }
 
+const podsByNamespace = new WeakMap<World, Map<string, PodInfo[]>>();
+/** The world's pods of one namespace, in world order (memoised per World). */
+function podsIn(world: World, namespace: string): readonly PodInfo[] {
+  let m = podsByNamespace.get(world);
+  if (!m) {
+    m = new Map();
+    for (const p of world.pods) {
+      const list = m.get(p.namespace);
+      if (list) list.push(p);
+      else m.set(p.namespace, [p]);
+    }
+    podsByNamespace.set(world, m);
+  }
+  return m.get(namespace) ?? [];
+}
+
 type Resolved = { readonly endpoints: readonly Endpoint[]; readonly single: boolean } | { readonly error: string };
 
 function resolveSpec(world: World, spec: EndpointSpec): Resolved {
   if (spec.kind === 'select') {
-    const pods = world.pods.filter((p) => (spec.namespace === undefined || p.namespace === spec.namespace) && matchesSelector(spec.selector, p.labels));
+    const pods = (spec.namespace === undefined ? world.pods : podsIn(world, spec.namespace)).filter((p) => matchesSelector(spec.selector, p.labels));
     if (pods.length === 0) return { error: t('no pod in the workspace matches {0}', spec.text) };
     return { endpoints: pods.map((pod): Endpoint => ({ kind: 'pod', pod })), single: false };
   }
