@@ -3,17 +3,19 @@
  * workspace's, as the open-document path computes them) published for scanned files no editor
  * has open, as ESLint and the TypeScript server do, so the Problems panel lists the whole
  * workspace. Bounded: at most MAX_FILES files get diagnostics (in the scan's order) and at most
- * MAX_PER_FILE diagnostics each (errors first). One file per turn of the event loop; a pass starts
- * over when the workspace changes meanwhile. Only what changed since the last publication is sent
+ * MAX_PER_FILE diagnostics each (errors first). A file's workspace findings are computed in steps
+ * (a rule on a few policies per turn of the event loop, as for open documents), so a request
+ * arriving meanwhile waits for one step, not for a whole 500-policy file; a pass starts over when
+ * the workspace changes meanwhile. Only what changed since the last publication is sent
  * again. A file that is opened belongs to the open-document path (its entry is forgotten here, and
  * re-published after it is closed); a deleted file's entry is cleared; the setting
  * `netpolLens.workspaceDiagnostics: false` clears them all.
  */
 import { Connection, Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Settings, withWorkspaceDiagnostics } from '../core';
+import { Diagnostic, Settings, withWorkspaceDiagnosticsSteps } from '../core';
 import { toLspDiagnostic } from './convert';
-import { runSafe } from './runSafe';
+import { runStepsAcrossTurns } from './runSafe';
 import { WorkspaceIndex } from './workspaceIndex';
 
 /** Files that are not open getting diagnostics, at most. */
@@ -64,21 +66,28 @@ export class DiskDiagnostics {
         return;
       }
       const uri = list[i];
-      if (this.shown.get(uri)?.generation !== generation && !this.deps.isOpen(uri)) {
-        runSafe(this.deps.connection, `workspace findings for ${uri}`, undefined, undefined, () => this.publishOne(uri, generation));
+      if (this.shown.get(uri)?.generation === generation || this.deps.isOpen(uri)) return void setImmediate(() => step(i + 1));
+      const fa = index.diskAnalysis(uri);
+      const text = index.diskText(uri);
+      if (!fa || text === undefined) {
+        this.clear(uri);
+        return void setImmediate(() => step(i + 1));
       }
-      setImmediate(() => step(i + 1));
+      const ws = index.workspace();
+      runStepsAcrossTurns(
+        this.deps.connection,
+        `workspace findings for ${uri}`,
+        () => withWorkspaceDiagnosticsSteps(fa.analysis.diagnostics, ws, uri, { text, settings: this.deps.settings() }),
+        // Superseded (the workspace changed, the file was opened): the next pass redoes it.
+        () => this.running !== generation || index.generation !== generation || this.deps.isOpen(uri),
+        (all) => this.publishOne(uri, text, all, generation),
+        () => void setImmediate(() => step(i + 1)),
+      );
     };
     step(0);
   }
 
-  private publishOne(uri: string, generation: number): void {
-    const { index } = this.deps;
-    const fa = index.diskAnalysis(uri);
-    const text = index.diskText(uri);
-    if (!fa || text === undefined) return this.clear(uri);
-    const ws = index.workspace();
-    const all = withWorkspaceDiagnostics(fa.analysis.diagnostics, ws, uri, { text, settings: this.deps.settings() });
+  private publishOne(uri: string, text: string, all: readonly Diagnostic[], generation: number): void {
     const doc = TextDocument.create(uri, 'yaml', 0, text);
     const diagnostics: LspDiagnostic[] = [...all]
       .sort((a, b) => rank(a.severity) - rank(b.severity))

@@ -9,13 +9,13 @@ import { pathToFileURL } from 'url';
 import { CodeActionKind, CodeLens, CodeLensRefreshRequest, Connection, Diagnostic as LspDiagnostic, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType, Hover, InitializeResult, MarkupKind, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'url';
-import { assertionChecks, buildPlan, EXPECT_MARKER, renderAssertionChecksText, runAssertions, describePolicies, describePolicy, getHover, listPolicies, renderPlanText, setLocale, t, withWorkspaceDiagnostics, withWorkspaceDiagnosticsSteps } from '../core';
+import { assertionChecks, buildPlan, EXPECT_MARKER, renderAssertionChecksText, runAssertions, describePolicies, describePolicy, getHover, listPolicies, renderPlanText, setLocale, t, withWorkspaceDiagnosticsSteps } from '../core';
 import type { Diagnostic as CoreDiagnostic } from '../core';
 import { quickFixes, setOpenDocuments, toLspDiagnostic, toRange } from './convert';
 import { lineLocatorOf } from './paths';
 import { assertionLenses } from './assertions';
 import { WorkspaceIndex } from './workspaceIndex';
-import { runSafe } from './runSafe';
+import { runSafe, runStepsAcrossTurns } from './runSafe';
 import { SELECT_RANGE_COMMAND, startAuthoring } from './authoring';
 import { DiskDiagnostics } from './diskDiagnostics';
 import { relativizeText, WATCHED_FILES } from './paths';
@@ -260,19 +260,29 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       if (index.generation !== generation) return scheduleRefresh();
       if (i >= stale.length) return diskDiagnostics.run();
       const doc = stale[i];
-      runSafe(connection, `workspace findings for ${doc.uri}`, undefined, undefined, () => {
-        if (documents.get(doc.uri) !== doc || !settings.enable || tooLarge(doc.getText())) return;
-        const text = doc.getText();
-        const fa = index.analyzeOpen(doc.uri, doc.version, text);
+      const next = (): void => void setImmediate(() => step(i + 1));
+      const fa = runSafe(connection, `workspace findings for ${doc.uri}`, undefined, undefined, () => {
+        if (documents.get(doc.uri) !== doc || !settings.enable || tooLarge(doc.getText())) return undefined;
+        const a = index.analyzeOpen(doc.uri, doc.version, doc.getText());
         // analyzeOpen of a version not seen yet changes the workspace: that document's own pass publishes.
-        if (index.generation !== generation) return;
-        const all = withWorkspaceDiagnostics(fa.analysis.diagnostics, index.workspace(), doc.uri, { text, settings: { severity: settings.severity } });
-        publish(doc.uri, doc.version, all.map((d) => toLspDiagnostic(doc, d, docsUrl)));
-        shownGeneration.set(doc.uri, generation);
-        // Another file changed this one's workspace: its assertions' "✓ holds" lenses may be stale.
-        if (codeLensRefresh && settings.showPassing && text.includes(EXPECT_MARKER)) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+        return index.generation === generation ? a : undefined;
       });
-      setImmediate(() => step(i + 1));
+      if (!fa) return next();
+      const text = doc.getText();
+      // In steps, as the document's own pass: a hover or an edit waits for one step, not for the file.
+      runStepsAcrossTurns(
+        connection,
+        `workspace findings for ${doc.uri}`,
+        () => withWorkspaceDiagnosticsSteps(fa.analysis.diagnostics, index.workspace(), doc.uri, { text, settings: { severity: settings.severity } }),
+        () => documents.get(doc.uri) !== doc || !settings.enable || index.generation !== generation || timers.has(doc.uri) || workspaceTimers.has(doc.uri),
+        (all) => {
+          publish(doc.uri, doc.version, all.map((d) => toLspDiagnostic(doc, d, docsUrl)));
+          shownGeneration.set(doc.uri, generation);
+          // Another file changed this one's workspace: its assertions' "✓ holds" lenses may be stale.
+          if (codeLensRefresh && settings.showPassing && text.includes(EXPECT_MARKER)) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+        },
+        next,
+      );
     };
     step(0);
   }
