@@ -120,13 +120,16 @@ interface TemplateSummary {
   readonly id: string;
   readonly label: string;
   readonly description: string;
+  /** The template's own policy name. */
+  readonly name?: string;
 }
 
 /**
  * Inserts a NetworkPolicy template into the active editor as a new YAML document after the one
  * holding the cursor: the template is picked from a QuickPick (or given as the argument, its id or
  * label), the server computes the edit from the editor's text, and the client applies it and
- * selects the new document's first line.
+ * puts the cursor on the new document's first line, or selects the policy's name when the
+ * template's own was taken and the server chose a fresh one (`…-2`), ready to be renamed.
  */
 async function insertTemplate(template: unknown): Promise<boolean> {
   const editor = vscode.window.activeTextEditor;
@@ -164,6 +167,11 @@ async function insertTemplate(template: unknown): Promise<boolean> {
     const first = doc.positionAt(bodyStart);
     const end = doc.positionAt(start + inserted.newText.length);
     editor.selection = new vscode.Selection(first, first);
+    const named = /^[ \t]+name: (\S+)\r?$/m.exec(inserted.newText);
+    if (named && chosen.name !== undefined && named[1] !== chosen.name) {
+      const at = start + named.index + named[0].indexOf(named[1], named[0].indexOf('name:'));
+      editor.selection = new vscode.Selection(doc.positionAt(at), doc.positionAt(at + named[1].length));
+    }
     editor.revealRange(new vscode.Range(first, end), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
   return true;

@@ -93,7 +93,7 @@ suite('templates', () => {
     assert.deepStrictEqual(documents(text), [before[0], documents(want)[0], before[1]]);
   });
 
-  test('the Insert NetworkPolicy template command appends the template to the file with the cursor in its last document', async () => {
+  test('the Insert NetworkPolicy template command appends the template to the file with the cursor in its last document, a taken name made fresh and selected', async () => {
     const { doc, editor } = await openFixture('templates/two-documents.yaml');
     const original = doc.getText();
     const last = doc.lineCount - 1;
@@ -104,8 +104,21 @@ suite('templates', () => {
     const want = named(seed, /name: (\S+)\n/.exec(text.slice(original.length))?.[1] ?? '');
     assert.strictEqual(text, original + '---\n' + want);
     assert.deepStrictEqual(documents(text), [...documents(original), documents(want)[0]]);
-    // The editor shows the new document, the cursor on its first line.
-    const first = text.split('\n').indexOf('kind: NetworkPolicy') - 1;
-    assert.strictEqual(editor.selection.active.line, first);
+    const name = /name: (\S+)\n/.exec(text.slice(original.length))?.[1];
+    if (name === 'allow-frontend-to-backend') {
+      // The editor shows the new document, the cursor on its first line.
+      const first = text.split('\n').indexOf('kind: NetworkPolicy') - 1;
+      assert.strictEqual(editor.selection.active.line, first);
+    }
+    // The same template again: its name is taken now (by the one just inserted), so the server
+    // gives a fresh one and the editor selects it, ready to be renamed.
+    const again = await vscode.commands.executeCommand<boolean>('netpolLens.insertTemplate', 'allow-frontend-to-backend');
+    assert.strictEqual(again, true);
+    const text2 = await waitFor(() => (doc.getText() !== text ? doc.getText() : undefined), 5_000, 'the second edit to land');
+    const fresh = /name: (\S+)\n/.exec(text2.slice(text.length))?.[1] ?? '';
+    assert.match(fresh, /^allow-frontend-to-backend-\d+$/);
+    assert.notStrictEqual(fresh, name);
+    assert.strictEqual(doc.getText(editor.selection), fresh, 'the fresh name is selected');
+    assert.strictEqual(doc.offsetAt(editor.selection.start), text.length + text2.slice(text.length).indexOf(`name: ${fresh}\n`) + 'name: '.length);
   });
 });

@@ -80,6 +80,8 @@ export interface TemplateSummary {
   readonly id: TemplateId;
   readonly label: string;
   readonly description: string;
+  /** The policy name the template carries (an insertion takes a fresh one when it is taken). */
+  readonly name: string;
 }
 
 export interface InsertTemplateParams {
@@ -234,7 +236,7 @@ export function fieldCompletions(doc: TextDocument, position: Position, world: (
 }
 
 export function summaries(): TemplateSummary[] {
-  return TEMPLATES.map((t: TemplateInfo) => ({ id: t.id, label: t.label, description: t.description }));
+  return TEMPLATES.map((t: TemplateInfo) => ({ id: t.id, label: t.label, description: t.description, name: templatePolicyName(t.id) }));
 }
 
 export function startAuthoring(connection: Connection, deps: AuthoringDeps): Authoring {
