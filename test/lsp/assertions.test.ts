@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CodeAction, CodeActionRequest, CodeLens, CodeLensRequest, CompletionItem, CompletionList, CompletionRequest, Diagnostic } from 'vscode-languageserver-protocol';
 import { repoRoot } from '../harness/files';
-import { startServer } from './client';
+import { startServer, until } from './client';
 
 const guide = path.join(repoRoot(), 'test', 'fixtures', 'workspaces', 'assertions');
 
@@ -171,6 +171,23 @@ test('an edit in another file that makes an assertion hold asks the client to re
   }
 });
 
+test("the plan request lists the assertions of files that are not open too", async () => {
+  const dir = copyGuide();
+  const c = await startServer({ folder: dir });
+  try {
+    // Nothing opened: the assertions file is only on disk, read by the workspace scan.
+    const policy = pathToFileURL(path.join(dir, 'allow-frontend-to-backend.yaml')).href;
+    const plan = await until(async () => {
+      const p = await c.connection.sendRequest<string>('netpolLens/plan', { uri: policy });
+      return p.includes('Assertions (11 checks)') ? p : undefined;
+    }, 'the plan to list the 11 checks of expectations.yaml', 20_000);
+    assert.match(plan, /  A\d+ default\/frontend-pod -> default\/database:5432\/TCP blocked \(expectations\.yaml:\d+\)\n/);
+  } finally {
+    await c.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("the plan request behind the editor's command adds the open files' assertions with their kubectl checks", async () => {
   const dir = copyGuide();
   const c = await startServer({ folder: dir });
@@ -181,7 +198,7 @@ test("the plan request behind the editor's command adds the open files' assertio
     await c.diagnostics(uri, (p) => np(p.diagnostics, 'NP501').length > 0, 20_000);
     const plan = await c.connection.sendRequest<string>('netpolLens/plan', { uri });
     assert.match(plan, /\nAssertions \(11 checks\): each expectation written in the files, tried in the cluster\n/);
-    assert.match(plan, /  A\d+ default\/frontend-pod -> default\/database:5432\/TCP blocked \(.*expectations\.yaml\)\n     default\/frontend-pod -> default\/database 5432\/TCP: expect times out \(dropped by NetworkPolicy\)\n     kubectl exec -n default frontend-pod -- curl -sS -m 5 http:\/\/.*:5432\n/);
+    assert.match(plan, /  A\d+ default\/frontend-pod -> default\/database:5432\/TCP blocked \(expectations\.yaml:\d+\)\n     default\/frontend-pod -> default\/database 5432\/TCP: expect times out \(dropped by NetworkPolicy\)\n     kubectl exec -n default frontend-pod -- curl -sS -m 5 http:\/\/.*:5432\n/);
   } finally {
     await c.close();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -398,9 +398,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const world = index.workspace().world;
       // `file:line` for each policy, paths relative to the workspace folder.
       const locate = lineLocatorOf((uri) => documents.get(uri)?.getText() ?? index.diskText(uri));
-      // The assertions of the open documents get their kubectl checks too (files on disk are not kept as text).
+      // Every assertion of the workspace gets its kubectl check too: the open documents' as edited,
+      // the other scanned files' as on disk (in scan order, after the open ones).
       const open = documents.all().filter((d) => !tooLarge(d.getText())).map((d) => ({ file: d.uri, text: d.getText() }));
-      return relativizeText(renderPlanText(buildPlan(world, { locate })) + renderAssertionChecksText(assertionChecks(runAssertions(world, open))), folders);
+      const onDisk = index.diskUris().filter((u) => !documents.get(u)).flatMap((u) => {
+        const text = index.diskText(u);
+        return text !== undefined && text.includes(EXPECT_MARKER) ? [{ file: u, text }] : [];
+      });
+      return relativizeText(renderPlanText(buildPlan(world, { locate })) + renderAssertionChecksText(assertionChecks(runAssertions(world, [...open, ...onDisk], locate), locate)), folders);
     }),
   );
 

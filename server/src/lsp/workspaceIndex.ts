@@ -6,7 +6,7 @@
  * loops, and yields between files so requests keep being answered.
  */
 import { fileURLToPath, pathToFileURL } from 'url';
-import { analyzeFile, analyzeIncremental, buildWorkspace, ChunkCache, FileAnalysis, newChunkCache, Settings, Workspace } from '../core';
+import { analyzeFile, analyzeIncremental, buildWorkspace, ChunkCache, EXPECT_MARKER, FileAnalysis, newChunkCache, Settings, Workspace } from '../core';
 import { checkPath, MANIFEST_FILE, readCapped, realRoots, walkInputs } from '../node/files';
 
 export const MAX_SCAN_FILE_BYTES = 4 * 1024 * 1024;
@@ -151,5 +151,6 @@ function readRelevant(file: string, log: (msg: string) => void): string | undefi
     log(read.skip.message);
     return undefined;
   }
-  return RELEVANT.test(read.text) || RELEVANT_JSON.test(read.text) ? read.text : undefined;
+  // A file of connectivity assertions only (comments) counts too: its findings (NP501-NP503) and the plan's checks.
+  return RELEVANT.test(read.text) || RELEVANT_JSON.test(read.text) || read.text.includes(EXPECT_MARKER) ? read.text : undefined;
 }
