@@ -171,11 +171,15 @@ test('an edit in another file that makes an assertion hold asks the client to re
   }
 });
 
-test("the plan request lists the assertions of files that are not open too", async () => {
+test("files that are not open: the plan lists their assertions, and a failing one is a problem", async () => {
   const dir = copyGuide();
   const c = await startServer({ folder: dir });
   try {
-    // Nothing opened: the assertions file is only on disk, read by the workspace scan.
+    // Nothing opened: the assertions file is only on disk, read by the workspace scan; its failing
+    // assertion reaches the Problems panel all the same.
+    const expectations = pathToFileURL(path.join(dir, 'expectations.yaml')).href;
+    const d = await c.diagnostics(expectations, (p) => np(p.diagnostics, 'NP501').length > 0, 20_000);
+    assert.equal(np(d.diagnostics, 'NP501').length, 1);
     const policy = pathToFileURL(path.join(dir, 'allow-frontend-to-backend.yaml')).href;
     const plan = await until(async () => {
       const p = await c.connection.sendRequest<string>('netpolLens/plan', { uri: policy });
