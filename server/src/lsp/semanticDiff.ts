@@ -9,6 +9,8 @@
  * gained / lost connections with the policy among the reasons, see policyDiffSummary); a lens at
  * the top of the file for policies the file no longer has. `netpolLens/diff` renders the detail
  * (Markdown or text) for the client's read-only preview; `hoverBlock` is prepended to the hover.
+ * A large diff (many pods or policies, or a slow last one) is computed once typing pauses, never
+ * inside a hover or lens request; the baseline's analysis is kept for the baseline's lifetime.
  */
 import type { CodeLens, Connection, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -25,7 +27,7 @@ import {
   renderDiffText,
   t,
 } from '../core';
-import type { PolicyChange, PolicyDiffSummary, Workspace, WorldDiff } from '../core';
+import type { FileAnalysis, PolicyChange, PolicyDiffSummary, Workspace, WorldDiff } from '../core';
 import { toRange } from './convert';
 import { runSafe } from './runSafe';
 
@@ -62,13 +64,22 @@ export interface SemanticDiffDeps {
 }
 
 export const DIFF_COMMAND = 'netpolLens.showDiff';
-/** Workspaces with more pods than this compute the diff after a pause, not inside the request. */
+/**
+ * Workspaces with more pods or policies than this compute the diff after a pause, not inside the
+ * request; so does a file whose last diff took longer than SYNC_MS.
+ */
 const SYNC_PODS = 300;
+const SYNC_POLICIES = 200;
+const SYNC_MS = 50;
 const DEFER_MS = 400;
 
 export function startSemanticDiff(connection: Connection, deps: SemanticDiffDeps) {
   const baselines = new Map<string, Baseline>();
   const cache = new Map<string, Computed>();
+  /** The baseline text's own analysis (it never changes for one baseline object). */
+  const baselineAnalyses = new WeakMap<Baseline, FileAnalysis>();
+  /** How long the last diff of each file took, ms. */
+  const lastCost = new Map<string, number>();
 
   const label = (b: Baseline): string => b.label ?? t('the file as opened');
 
@@ -112,7 +123,8 @@ export function startSemanticDiff(connection: Connection, deps: SemanticDiffDeps
     const generation = deps.generation();
     const hit = cache.get(uri);
     if (hit && hit.generation === generation && hit.baseline === baseline) return hit;
-    if (mayDefer && after.world.pods.length > SYNC_PODS) {
+    const large = after.world.pods.length > SYNC_PODS || after.world.policies.length + after.world.rejected.length > SYNC_POLICIES || (lastCost.get(uri) ?? 0) > SYNC_MS;
+    if (mayDefer && large) {
       // One computation per workspace generation, DEFER_MS after the first request for it.
       const old = pending.get(uri);
       if (!old || old.generation !== generation) {
@@ -126,11 +138,15 @@ export function startSemanticDiff(connection: Connection, deps: SemanticDiffDeps
       }
       return hit && hit.baseline === baseline ? hit : undefined;
     }
+    const started = performance.now();
     const files = after.files.filter((f) => f.file !== uri);
-    const before = buildWorkspace([...files, analyzeFile({ file: uri, text: baseline.text })]);
+    let base = baselineAnalyses.get(baseline);
+    if (!base) baselineAnalyses.set(baseline, (base = analyzeFile({ file: uri, text: baseline.text })));
+    const before = buildWorkspace([...files, base]);
     const diff = diffWorlds(before.world, after.world);
     const computed: Computed = { generation, baseline, diff, policies: changedPolicies(before.world, after.world, uri), before, after, baseText: baseline.text };
     cache.set(uri, computed);
+    lastCost.set(uri, performance.now() - started);
     return computed;
   }
 
@@ -186,10 +202,14 @@ export function startSemanticDiff(connection: Connection, deps: SemanticDiffDeps
     return { c, s: policyDiffSummary(c.diff, ref.namespace, ref.name) };
   }
 
-  /** Markdown to put before the hover of a changed policy: the widening changes first. */
+  /**
+   * Markdown to put before the hover of a changed policy: the widening changes first. Only a diff
+   * of the text as it is now: while a large one is being computed the hover goes without it (a
+   * diff of an older text could name changes the file no longer has).
+   */
   function hoverBlock(uri: string, offset: number): string | undefined {
     const hit = summaryAt(uri, offset, true);
-    return hit ? policyDiffMarkdown(label(hit.c.baseline), hit.s) : undefined;
+    return hit && hit.c.generation === deps.generation() ? policyDiffMarkdown(label(hit.c.baseline), hit.s) : undefined;
   }
 
   /** The detail for the preview: the whole file's diff, or one policy's part of it. */

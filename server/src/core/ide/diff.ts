@@ -354,7 +354,7 @@ export function changedPolicies(before: World, after: World, file: string): Poli
     for (const p of w.policies) {
       if (p.ref.file !== file) continue;
       const k = refKey(p.ref);
-      m.set(k, [...(m.get(k) ?? []), policySignature(p)]);
+      m.set(k, [...(m.get(k) ?? []), signatureOf(p)]);
     }
     for (const r of w.rejected) if (r.ref.file === file && !m.has(refKey(r.ref))) m.set(refKey(r.ref), ['rejected']);
     return m;

@@ -13,7 +13,7 @@ import type { IPBlock, LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkP
 import type { Span } from '../text';
 import { Cidr, parseCidr } from './cidr';
 import { asObject, asString, toPlain } from '../model/plain';
-import { t } from '../l10n';
+import { getLocale, t } from '../l10n';
 
 export interface PolicyRef {
   readonly name: string;
@@ -153,11 +153,28 @@ export function compilePolicy(p: AnalyzedPolicy, file: string): CompiledPolicy |
   };
 }
 
+/**
+ * Memo: the compiled form of an analysed policy (immutable, a pure function of the policy object,
+ * its file and the locale of the rejection reason). The language server rebuilds the World after
+ * every edit from mostly the same policy objects (incremental analysis keeps unchanged documents'
+ * objects), so a rebuild compiles only what changed.
+ */
+const COMPILED = new WeakMap<AnalyzedPolicy, { readonly file: string; readonly locale: string; readonly result: CompiledPolicy | RejectedPolicy }>();
+
+function compileOnce(policy: AnalyzedPolicy, file: string): CompiledPolicy | RejectedPolicy {
+  const locale = getLocale();
+  const hit = COMPILED.get(policy);
+  if (hit && hit.file === file && hit.locale === locale) return hit.result;
+  const result = compilePolicy(policy, file);
+  COMPILED.set(policy, { file, locale, result });
+  return result;
+}
+
 export function compilePolicies(list: readonly { readonly policy: AnalyzedPolicy; readonly file: string }[]): CompiledPolicies {
   const policies: CompiledPolicy[] = [];
   const rejected: RejectedPolicy[] = [];
   for (const { policy, file } of list) {
-    const c = compilePolicy(policy, file);
+    const c = compileOnce(policy, file);
     if ('reason' in c) rejected.push(c);
     else policies.push(c);
   }
