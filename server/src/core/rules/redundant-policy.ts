@@ -9,6 +9,7 @@
 import type { Rule } from './rule';
 import type { LabelSelector } from '../model/types';
 import type { CompiledPeer, CompiledPolicy, CompiledRule } from '../semantics/compile';
+import type { World } from '../semantics/evaluate';
 import { formatCidr } from '../semantics/cidr';
 import { fileSpanAt } from './util';
 import { t } from '../l10n';
@@ -37,42 +38,60 @@ function shortFile(file: string): string {
 
 interface Canon {
   selector(p: CompiledPolicy): string;
-  /** The policies of `all` (one namespace's) with the same pod selector as `p`. */
+  /** The policies of `all` (the namespace's, in the World) with the same pod selector as `p`. */
   sameSelector(all: readonly CompiledPolicy[], p: CompiledPolicy): readonly CompiledPolicy[];
   rules(p: CompiledPolicy, dir: 'ingress' | 'egress'): ReadonlySet<string>;
 }
 
-/** Canonical forms, computed once per policy for one workspace pass. */
-function memo(): Canon {
-  const selectors = new Map<CompiledPolicy, string>();
-  const rules = new Map<CompiledPolicy, { ingress: Set<string>; egress: Set<string> }>();
-  const bySelector = new Map<readonly CompiledPolicy[], Map<string, CompiledPolicy[]>>();
-  const canon: Canon = {
-    selector(p) {
-      let s = selectors.get(p);
-      if (s === undefined) selectors.set(p, (s = canonSelector(p.podSelector)));
-      return s;
-    },
+/** Canonical forms per compiled policy (immutable objects, shared by the Worlds rebuilt after edits). */
+const SELECTORS = new WeakMap<CompiledPolicy, string>();
+const RULE_SETS = new WeakMap<CompiledPolicy, { ingress: Set<string>; egress: Set<string> }>();
+const RULE_LISTS = new WeakMap<CompiledPolicy, { readonly ingress: readonly string[]; readonly egress: readonly string[] }>();
+
+/** The canonical form of each rule of `p`, in order. */
+function canonRules(p: CompiledPolicy, dir: 'ingress' | 'egress'): readonly string[] {
+  let r = RULE_LISTS.get(p);
+  if (!r) RULE_LISTS.set(p, (r = { ingress: p.ingress.map(canonRule), egress: p.egress.map(canonRule) }));
+  return r[dir];
+}
+
+function selectorOf(p: CompiledPolicy): string {
+  let s = SELECTORS.get(p);
+  if (s === undefined) SELECTORS.set(p, (s = canonSelector(p.podSelector)));
+  return s;
+}
+
+/**
+ * The namespace's policies grouped by pod selector, per World: the rule runs on a few policies
+ * at a time (the server's steps), and every step must not group the namespace again.
+ */
+const GROUPS = new WeakMap<World, Map<string, Map<string, CompiledPolicy[]>>>();
+
+function memo(world: World): Canon {
+  let byNamespace = GROUPS.get(world);
+  if (!byNamespace) GROUPS.set(world, (byNamespace = new Map()));
+  const groups = byNamespace;
+  return {
+    selector: selectorOf,
     sameSelector(all, p) {
-      let m = bySelector.get(all);
+      let m = groups.get(p.ref.namespace);
       if (!m) {
-        bySelector.set(all, (m = new Map()));
+        groups.set(p.ref.namespace, (m = new Map()));
         for (const q of all) {
-          const k = canon.selector(q);
+          const k = selectorOf(q);
           const list = m.get(k);
           if (list) list.push(q);
           else m.set(k, [q]);
         }
       }
-      return m.get(canon.selector(p)) ?? [];
+      return m.get(selectorOf(p)) ?? [];
     },
     rules(p, dir) {
-      let r = rules.get(p);
-      if (!r) rules.set(p, (r = { ingress: new Set(p.ingress.map(canonRule)), egress: new Set(p.egress.map(canonRule)) }));
+      let r = RULE_SETS.get(p);
+      if (!r) RULE_SETS.set(p, (r = { ingress: new Set(canonRules(p, 'ingress')), egress: new Set(canonRules(p, 'egress')) }));
       return r[dir];
     },
   };
-  return canon;
 }
 
 /** Whether `p` adds nothing that `q` (of the same namespace) does not already give. */
@@ -93,7 +112,7 @@ export const redundantPolicy: Rule = {
   scope: 'workspace',
   check() {},
   checkWorkspace(ctx) {
-    const canon = memo();
+    const canon = memo(ctx.world);
     for (const fp of ctx.policies) {
       const p = fp.compiled;
       if (!p) continue;
@@ -113,8 +132,9 @@ export const redundantPolicy: Rule = {
       }
       for (const dir of ['ingress', 'egress'] as const) {
         const seen = new Map<string, number>();
-        for (const r of p[dir]) {
-          const key = canonRule(r);
+        const keys = canonRules(p, dir);
+        for (const [i, r] of p[dir].entries()) {
+          const key = keys[i];
           const first = seen.get(key);
           if (first === undefined) {
             seen.set(key, r.index);
