@@ -18,6 +18,7 @@ import { dnsCoverage } from './rules/egress-blocks-dns';
 import { standInPod } from './rules/util';
 import { matchesSelector } from './semantics/selector';
 import { parseSuppressions } from './suppress';
+import { checkFileAssertionsSteps } from './ide/expect/check';
 import { t } from './l10n';
 
 export interface WorkspaceDiagnosticsOptions {
@@ -96,6 +97,9 @@ export function* workspaceDiagnosticsSteps(ws: Workspace, file: string, options:
   const all = compiledOf(ws.world, file, fa.analysis.policies);
   const lookups = lookupsFor(ws.world);
   const size = Math.max(1, chunk);
+  // The file's connectivity assertions, a chunk at a time (the assertion rules below read the memo).
+  const assertionsWanted = ['NP501', 'NP502', 'NP503'].some((code) => options.settings?.severity?.[code] !== 'off');
+  if (options.text !== undefined && assertionsWanted) yield* checkFileAssertionsSteps(ws.world, file, options.text, size);
   for (const rule of RULES) {
     if (rule.scope !== 'workspace' || !rule.checkWorkspace) continue;
     if (options.settings?.severity?.[rule.meta.code] === 'off') continue;

@@ -33,13 +33,27 @@ export const MAX_DOCUMENT_CHARS = 32 * 1024 * 1024;
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
-  setOpenDocuments((uri) => documents.get(uri));
   const debounceMs = options.debounceMs ?? 150;
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   let settings: ServerSettings = DEFAULT_SETTINGS;
   let pullConfiguration = false;
   let docsBase = pathToFileURL(path.join(__dirname, '..', 'docs', 'rules')).href + '/';
   const index = new WorkspaceIndex({}, (msg) => connection.console.log(`netpol-lens: ${msg}`));
+  // Related locations (an assertion's deciding policy, a duplicate name) land in open documents or
+  // in the scanned files' texts: one line index per text, kept while the text is the same.
+  const diskDocs = new Map<string, TextDocument>();
+  setOpenDocuments((uri) => {
+    const open = documents.get(uri);
+    if (open) return open;
+    const text = index.diskText(uri);
+    if (text === undefined) return undefined;
+    let d = diskDocs.get(uri);
+    if (!d || d.getText() !== text) {
+      if (diskDocs.size >= 1000) diskDocs.clear();
+      diskDocs.set(uri, (d = TextDocument.create(uri, 'yaml', 0, text)));
+    }
+    return d;
+  });
   let folders: string[] = [];
   /** Whether the client re-asks for code lenses on request (the "✓ holds" of assertions follow other files' edits). */
   let codeLensRefresh = false;

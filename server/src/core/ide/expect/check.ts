@@ -22,7 +22,7 @@ import { matchesSelector } from '../../semantics/selector';
 import { resolveEndpoint } from '../../semantics/endpoints';
 import { explainTraffic, TrafficExplanation } from '../matrix';
 import type { Locate } from '../provenance';
-import { Assertion, EndpointSpec, formatPortSpec, parseAssertions, PortSpec, Verdict } from './parse';
+import { Assertion, EndpointSpec, EXPECT_MARKER, formatPortSpec, parseAssertions, PortSpec, Verdict } from './parse';
 import { t } from '../../l10n';
 
 export interface RelatedPlace {
@@ -247,13 +247,32 @@ function relatedOf(world: World, tr: Traffic): RelatedPlace[] {
 /** Every assertion of one file, checked (memoised per World, file and text). */
 const memo = new WeakMap<World, Map<string, { text: string; results: AssertionResult[] }>>();
 export function checkFileAssertions(world: World, file: string, text: string, opts: CheckOptions = {}): AssertionResult[] {
+  if (opts.locate) return text.includes(EXPECT_MARKER) ? parseAssertions(text).map((a) => checkAssertion(world, file, a, opts)) : [];
+  const steps = checkFileAssertionsSteps(world, file, text, Infinity);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * `checkFileAssertions` in steps of `chunk` assertions, filling the same memo: the language
+ * server's workspace pass runs it before the assertion rules, so a file of a thousand assertions
+ * is checked a few at a time between requests. The workspace rules ask once per few policies: a
+ * memo hit (the same string) is answered without reading the text again, a file without
+ * assertions included.
+ */
+export function* checkFileAssertionsSteps(world: World, file: string, text: string, chunk = 25): Generator<void, AssertionResult[], void> {
   let byFile = memo.get(world);
   if (!byFile) memo.set(world, (byFile = new Map()));
-  // The workspace rules ask once per few policies: a hit (the same string) is answered without
-  // reading the text again, a file without assertions included.
-  const hit = opts.locate ? undefined : byFile.get(file);
+  const hit = byFile.get(file);
   if (hit && hit.text === text) return hit.results;
-  const results = text.includes('netpol-lens expect:') ? parseAssertions(text).map((a) => checkAssertion(world, file, a, opts)) : [];
-  if (!opts.locate) byFile.set(file, { text, results });
+  const list = text.includes(EXPECT_MARKER) ? parseAssertions(text) : [];
+  const results: AssertionResult[] = [];
+  for (let i = 0; i < list.length; i++) {
+    results.push(checkAssertion(world, file, list[i]));
+    if ((i + 1) % chunk === 0 && i + 1 < list.length) yield;
+  }
+  byFile.set(file, { text, results });
   return results;
 }
