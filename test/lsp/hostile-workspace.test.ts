@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CodeLensRequest, HoverRequest, MessageType } from 'vscode-languageserver-protocol';
+import { CodeLensRequest, DidChangeWatchedFilesNotification, FileChangeType, HoverRequest, MessageType } from 'vscode-languageserver-protocol';
 import { repoRoot } from '../harness/files';
 import { aliasFolder, makeSpecialFolder, manyFiles } from '../harness/hostile';
 import { startServer, TestClient } from './client';
@@ -292,6 +292,10 @@ test('200 files each just under the per-file alias budget as a workspace: the sc
       return v.includes('default/frontend-pod') ? v : undefined;
     });
     assert.match(value, /allow-frontend-to-backend/);
+    // A file deleted gives back what it spent: with a0000.yaml gone, a0003.yaml read again fits (2,987,280 nodes in all).
+    fs.rmSync(files[0]);
+    c.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(files[0]).href, type: FileChangeType.Deleted }, { uri: pathToFileURL(files[3]).href, type: FileChangeType.Changed }] });
+    await c.diagnostics(pathToFileURL(files[3]).href, (p) => !p.diagnostics.some((d) => d.code === 'NP003') && p.diagnostics.length > 0, 60_000);
     await stillServing(c, 'after-alias-folder');
   } finally {
     await c.close();

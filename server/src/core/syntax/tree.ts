@@ -34,7 +34,7 @@ export const DEFAULT_LIMITS: ParseLimits = { maxAliasNodes: 100_000, maxAliasNod
  * Nodes that alias expansions in all the files of one CLI run, or of the language server's
  * workspace scan, may add together. A reader pays the sum, so many files each just under the
  * per-file budget must stop too. Real repositories spend nothing near it: the bundled examples and
- * the bench workspace spend 0 (docs/README Security).
+ * the bench workspace spend 0 (README, Security).
  */
 export const MAX_RUN_ALIAS_NODES = 3_000_000;
 
