@@ -11,7 +11,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { repoRoot } from '../harness/files';
+import { escapeRegExp, repoRoot } from '../harness/files';
 import { aliasFanOut, aliasFanOutPolicies, aliasFolder, bigList, deepBlock, makeSpecialFolder, manyFiles, MB, mkfifo, podDoc, tempDir, writePolicies } from '../harness/hostile';
 import { readCapped, walkInputs } from '../../server/src/node/files';
 
@@ -176,23 +176,19 @@ test('200 files, each just under the per-file alias budget: the budget of the ru
     const said = r.stderr.split('\n').filter((l) => /aliases expand to more than 3000000 nodes in all the files read/.test(l));
     assert.equal(said.length, 1, r.stderr.slice(0, 1000));
     // 3,000,000 / 995,760 per file: the fourth file (a0003.yaml) is where it runs out.
-    assert.match(said[0], new RegExp(`the budget ran out in ${escapeRe(files[3])};`));
+    assert.match(said[0], new RegExp(`the budget ran out in ${escapeRegExp(files[3])};`));
     const found = JSON.parse(r.stdout) as { file: string; code: string; message: string }[];
     const np003 = found.filter((d) => d.code === 'NP003');
     const byFile = new Map<string, string[]>();
     for (const d of np003) byFile.set(d.file, [...(byFile.get(d.file) ?? []), d.message]);
     for (const f of files.slice(0, 3)) assert.equal(byFile.get(f), undefined, `${path.basename(f)} is under the budget`);
     assert.match(byFile.get(files[3])?.[0] ?? '', /aliases in all the files read expand to more than 3000000 nodes \(the budget of one run or workspace\)/);
-    assert.match(byFile.get(files[199])?.[0] ?? '', new RegExp(`spent by ${escapeRe(files[3])}`));
+    assert.match(byFile.get(files[199])?.[0] ?? '', new RegExp(`spent by ${escapeRegExp(files[3])}`));
     assert.equal(byFile.size, 197, 'every file from the fourth on gets NP003');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 test('a folder of 5,000 small YAML files answers in bounded time', { timeout: 180_000 }, (t) => {
   const dir = tempDir('netpol-many-');

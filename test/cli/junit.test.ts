@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { repoRoot } from '../harness/files';
+import { escapeRegExp, repoRoot } from '../harness/files';
 
 const root = repoRoot();
 const cli = path.join(root, 'dist', 'cli.js');
@@ -100,7 +100,7 @@ test('crafted assertions and file names (<, &, ", ]]>, tab and control character
     assert.equal(xpath(r.xml, `${suite}/testcase[1]/@classname`), shown(file));
     assert.equal(xpath(r.xml, `${suite}/testcase[1]/failure/@message`), 'expected blocked, but it is allowed');
     assert.equal(xpath(r.xml, `${suite}/testcase[2]/@name`), shown(`${invalid} (${invalidNote})`));
-    assert.match(xpath(r.xml, `${suite}/testcase[2]/error/@message`), new RegExp(`^"${escapeRe(shown('x<&\\"]]>\u0002'))}" is not a Pod or workload name`));
+    assert.match(xpath(r.xml, `${suite}/testcase[2]/error/@message`), new RegExp(`^"${escapeRegExp(shown('x<&\\"]]>\u0002'))}" is not a Pod or workload name`));
     assert.equal(xpath(r.xml, `${suite}/testcase[2]/error`), xpath(r.xml, `${suite}/testcase[2]/error/@message`));
     assert.equal(xpath(r.xml, `${suite}/testcase[3]/@name`), shown(`${passing} (${passingNote})`));
     assert.equal(xpath(r.xml, `count(${suite}/testcase[3]/*)`), '0', 'a passing assertion has no failure');
@@ -116,8 +116,4 @@ function xpathLiteral(s: string): string {
   if (!s.includes('"')) return `"${s}"`;
   if (!s.includes("'")) return `'${s}'`;
   return `concat(${s.split('"').map((p) => `"${p}"`).join(`, '"', `)})`;
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

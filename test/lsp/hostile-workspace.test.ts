@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CodeLensRequest, DidChangeWatchedFilesNotification, FileChangeType, HoverRequest, MessageType } from 'vscode-languageserver-protocol';
-import { repoRoot } from '../harness/files';
+import { escapeRegExp as escape, repoRoot } from '../harness/files';
 import { aliasFolder, makeSpecialFolder, manyFiles } from '../harness/hostile';
 import { startServer, TestClient } from './client';
 
@@ -75,6 +75,18 @@ async function stillServing(c: TestClient, name: string): Promise<void> {
   await withDeadline(c.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line, character: 10 } }), 10_000, 'hover');
   assert.equal(c.process.exitCode, null, `server exited: ${c.stderr.join('')}`);
   assert.equal(c.process.signalCode, null, 'server was killed');
+}
+
+/** Opens root/ok/allow-frontend-to-backend.yaml (copied from the seed) and waits for its diagnostics; where its name is, for a hover. */
+async function openSeedPolicy(c: TestClient, root: string): Promise<{ uri: string; position: { line: number; character: number } }> {
+  const file = path.join(root, 'ok', 'allow-frontend-to-backend.yaml');
+  const uri = pathToFileURL(file).href;
+  const text = fs.readFileSync(file, 'utf8');
+  c.open(uri, text);
+  await c.diagnostics(uri);
+  const lines = text.split('\n');
+  const line = lines.findIndex((l) => l.includes('name: allow-frontend-to-backend'));
+  return { uri, position: { line, character: lines[line].indexOf('allow') + 3 } };
 }
 
 function makeHostileFolder(): { root: string; huge: string; binary: string; made: string[] } {
@@ -141,14 +153,7 @@ test('the workspace scan survives symlink loops, binary, huge, invalid UTF-8, de
     assert.match(logText, new RegExp(`skipping ${escape(binary)}: binary content`), 'the binary file is skipped with a log line');
     assert.deepEqual(c.logs.filter((l) => l.type === MessageType.Error).map((l) => l.message), [], 'no handler failed');
 
-    const file = path.join(root, 'ok', 'allow-frontend-to-backend.yaml');
-    const uri = pathToFileURL(file).href;
-    const text = fs.readFileSync(file, 'utf8');
-    c.open(uri, text);
-    await c.diagnostics(uri);
-    const lines = text.split('\n');
-    const line = lines.findIndex((l) => l.includes('name: allow-frontend-to-backend'));
-    const position = { line, character: lines[line].indexOf('allow') + 3 };
+    const { uri, position } = await openSeedPolicy(c, root);
     const value = await until('a hover naming default/frontend-pod', 20_000, async () => {
       const v = hoverText(await withDeadline(c.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position }), 10_000, 'hover'));
       return v.includes('default/frontend-pod') ? v : undefined;
@@ -260,14 +265,7 @@ test('200 files each just under the per-file alias budget as a workspace: the sc
   try {
     const started = Date.now();
     // While the scan runs: a hover on an open document is answered.
-    const file = path.join(root, 'ok', 'allow-frontend-to-backend.yaml');
-    const uri = pathToFileURL(file).href;
-    const text = fs.readFileSync(file, 'utf8');
-    c.open(uri, text);
-    await c.diagnostics(uri);
-    const lines = text.split('\n');
-    const line = lines.findIndex((l) => l.includes('name: allow-frontend-to-backend'));
-    const position = { line, character: lines[line].indexOf('allow') + 3 };
+    const { uri, position } = await openSeedPolicy(c, root);
     const scanDone = () => c.logs.some((l) => /scanned \d+ YAML files/.test(l.message));
     const during = !scanDone();
     const asked = Date.now();
@@ -302,7 +300,3 @@ test('200 files each just under the per-file alias budget as a workspace: the sc
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
-
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
