@@ -68,3 +68,18 @@ test('a policy cut short by the run budget is not in the world (the CLI says the
   const whole = loadWorkspace([a, b]);
   assert.equal(whole.files[1].analysis.diagnostics.filter((d) => d.code === 'NP003').length, 0, 'under the default budget b is read');
 });
+
+test('a Pod cut short by the run budget is left out of the pods, and says so (NP003), as a policy does', () => {
+  const pod: WorkspaceFile = { file: 'pod.yaml', text: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  labels: &l {app: web}\n  annotations: *l\nspec:\n  containers: [{name: c, image: nginx}]\n' };
+  const alone = analyzeFile(pod, {}, newAliasBudget());
+  assert.deepEqual(alone.inventory.pods.map((p) => p.name), ['web']);
+  assert.deepEqual(alone.analysis.diagnostics.map((d) => d.code), []);
+  const run = newAliasBudget(spentAlone(a));
+  analyzeFile(a, {}, run);
+  const cut = analyzeFile(pod, {}, run);
+  assert.deepEqual(cut.inventory.pods, [], 'not a pod with half its labels');
+  assert.deepEqual(cut.analysis.diagnostics.map((d) => d.code), ['NP003']);
+  // a.yaml spent it all without going past it: the Pod's first alias is where the budget runs out.
+  assert.match(cut.analysis.diagnostics[0].message, /\(the budget of one run or workspace\); this and later documents that use aliases are not read; this document was not analysed$/);
+  assert.equal(run.ranOutIn, 'pod.yaml');
+});
