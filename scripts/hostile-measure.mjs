@@ -26,6 +26,7 @@ const INPUTS = {
   'exprs-1000x1000': (d) => write(d, 'exprs.yaml', h.manyExpressions(1000, 1000)),
   'deep-block': (d) => write(d, 'deep.yaml', h.deepBlock(5000)),
   'files-100k': (d) => (h.manyFiles(path.join(d, 'many'), 100_000), path.join(d, 'many')),
+  'alias-folder': (d) => (h.aliasFolder(path.join(d, 'aliases'), 200), path.join(d, 'aliases')),
 };
 
 function write(dir, name, text) {

@@ -11,8 +11,8 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { repoRoot } from '../harness/files';
-import { aliasFanOut, bigList, deepBlock, makeSpecialFolder, manyFiles, MB, mkfifo, podDoc, tempDir, writePolicies } from '../harness/hostile';
+import { escapeRegExp, repoRoot } from '../harness/files';
+import { aliasFanOut, aliasFanOutPolicies, aliasFolder, bigList, deepBlock, makeSpecialFolder, manyFiles, MB, mkfifo, podDoc, tempDir, writePolicies } from '../harness/hostile';
 import { readCapped, walkInputs } from '../../server/src/node/files';
 
 const cli = path.join(repoRoot(), 'dist', 'cli.js');
@@ -117,7 +117,7 @@ test('large and expensive YAML answers in bounded time and memory', { timeout: 3
 
     // The same, as NetworkPolicies: the documents past the file's budget get NP003.
     const aliasPolicies = path.join(dir, 'alias-policies.yaml');
-    fs.writeFileSync(aliasPolicies, aliasFanOut(200).replace(/apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c(\d+)\ndata:/g, 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: c$1\nspec:\n  podSelector: {}\n  x:'));
+    fs.writeFileSync(aliasPolicies, aliasFanOutPolicies(200));
     r = run(['check', '--format', 'json', aliasPolicies]);
     t.diagnostic(`alias fan-out in 200 policies: exit ${r.code} in ${r.ms} ms`);
     assertEnded(r, 'alias fan-out policies');
@@ -160,6 +160,31 @@ test('large and expensive YAML answers in bounded time and memory', { timeout: 3
     assertEnded(r, 'deep');
     assert.equal(r.code, 1);
     assert.match(r.stdout, /NP003/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('200 files, each just under the per-file alias budget: the budget of the run stops the sum, names the file, exits 2', { timeout: 180_000 }, (t) => {
+  const dir = tempDir('netpol-alias-folder-');
+  try {
+    const files = aliasFolder(dir, 200);
+    const r = run(['check', '--format', 'json', dir], 150_000);
+    t.diagnostic(`200 alias files: exit ${r.code} in ${r.ms} ms`);
+    assertEnded(r, 'alias folder');
+    assert.equal(r.code, 2, 'the answer is partial: exit 2');
+    const said = r.stderr.split('\n').filter((l) => /aliases expand to more than 3000000 nodes in all the files read/.test(l));
+    assert.equal(said.length, 1, r.stderr.slice(0, 1000));
+    // 3,000,000 / 995,760 per file: the fourth file (a0003.yaml) is where it runs out.
+    assert.match(said[0], new RegExp(`the budget ran out in ${escapeRegExp(files[3])};`));
+    const found = JSON.parse(r.stdout) as { file: string; code: string; message: string }[];
+    const np003 = found.filter((d) => d.code === 'NP003');
+    const byFile = new Map<string, string[]>();
+    for (const d of np003) byFile.set(d.file, [...(byFile.get(d.file) ?? []), d.message]);
+    for (const f of files.slice(0, 3)) assert.equal(byFile.get(f), undefined, `${path.basename(f)} is under the budget`);
+    assert.match(byFile.get(files[3])?.[0] ?? '', /aliases in all the files read expand to more than 3000000 nodes \(the budget of one run or workspace\)/);
+    assert.match(byFile.get(files[199])?.[0] ?? '', new RegExp(`spent by ${escapeRegExp(files[3])}`));
+    assert.equal(byFile.size, 197, 'every file from the fourth on gets NP003');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

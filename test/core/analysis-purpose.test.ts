@@ -18,7 +18,7 @@ test('world analysis: same policies and the same validity as the full analysis, 
   for (const file of files) {
     const text = fs.readFileSync(file, 'utf8');
     const full = analyzeFile({ file, text });
-    const world = analyzeFile({ file, text }, {}, 'world');
+    const world = analyzeFile({ file, text }, {}, undefined, 'world');
     assert.deepEqual(world.analysis.diagnostics, [], file);
     const shape = (a: typeof full) => a.analysis.policies.map((p) => ({ at: p.doc.anchor.start, valid: p.valid, decoded: JSON.stringify(p.decoded?.value ?? null) }));
     assert.deepEqual(shape(world), shape(full), `${path.relative(repoRoot(), file)}: the world analysis decides differently`);
@@ -33,7 +33,7 @@ test('world analysis: the workspace compiled from it is the same World', () => {
   const dir = path.join(repoRoot(), 'examples');
   const files = listFiles(dir, /\.ya?ml$/).map((file) => ({ file, text: fs.readFileSync(file, 'utf8') }));
   const a = loadWorkspace(files).world;
-  const b = loadWorkspace(files, {}, 'world').world;
+  const b = loadWorkspace(files, {}, undefined, 'world').world;
   assert.deepEqual(b.policies.map((p) => p.ref), a.policies.map((p) => p.ref));
   assert.deepEqual(b.rejected.map((p) => p.ref), a.rejected.map((p) => p.ref));
   assert.deepEqual(b.pods.map((p) => `${p.namespace}/${p.name}`), a.pods.map((p) => `${p.namespace}/${p.name}`));

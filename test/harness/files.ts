@@ -22,3 +22,8 @@ export function listFiles(dir: string, pattern: RegExp): string[] {
   }
   return out;
 }
+
+/** `s` as a regular expression that matches exactly it (paths and names in messages). */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -101,6 +101,28 @@ export function aliasFanOut(docs: number, levels = 5, fan = 9): string {
   return out.join('---\n');
 }
 
+/** aliasFanOut's documents as NetworkPolicies (the fan-out under `spec.x`), so a document cut short gets NP003. */
+export function aliasFanOutPolicies(docs: number): string {
+  return aliasFanOut(docs).replace(/apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c(\d+)\ndata:/g, 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: c$1\nspec:\n  podSelector: {}\n  x:');
+}
+
+/**
+ * `files` files in `dir`, each with 12 aliasFanOutPolicies documents: 995,760 alias nodes
+ * per file, just under the per-file budget (1,000,000), so only the budget across the files of a
+ * run or workspace stops the sum. Returns the paths in the order a folder walk reads them.
+ */
+export function aliasFolder(dir: string, files: number): string[] {
+  fs.mkdirSync(dir, { recursive: true });
+  const text = aliasFanOutPolicies(12);
+  const out: string[] = [];
+  for (let i = 0; i < files; i++) {
+    const p = path.join(dir, `a${String(i).padStart(4, '0')}.yaml`);
+    fs.writeFileSync(p, text.replace(/name: c(\d+)/g, `name: f${i}-c$1`));
+    out.push(p);
+  }
+  return out;
+}
+
 /** About `bytes` of valid policies, written to `file` in 1 MB chunks. */
 export function writePolicies(file: string, bytes: number): void {
   const docs: string[] = [];

@@ -12,9 +12,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CodeLensRequest, HoverRequest, MessageType } from 'vscode-languageserver-protocol';
-import { repoRoot } from '../harness/files';
-import { makeSpecialFolder, manyFiles } from '../harness/hostile';
+import { CodeLensRequest, DidChangeWatchedFilesNotification, FileChangeType, HoverRequest, MessageType } from 'vscode-languageserver-protocol';
+import { escapeRegExp as escape, repoRoot } from '../harness/files';
+import { aliasFolder, makeSpecialFolder, manyFiles } from '../harness/hostile';
 import { startServer, TestClient } from './client';
 
 const MB = 1024 * 1024;
@@ -75,6 +75,18 @@ async function stillServing(c: TestClient, name: string): Promise<void> {
   await withDeadline(c.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line, character: 10 } }), 10_000, 'hover');
   assert.equal(c.process.exitCode, null, `server exited: ${c.stderr.join('')}`);
   assert.equal(c.process.signalCode, null, 'server was killed');
+}
+
+/** Opens root/ok/allow-frontend-to-backend.yaml (copied from the seed) and waits for its diagnostics; where its name is, for a hover. */
+async function openSeedPolicy(c: TestClient, root: string): Promise<{ uri: string; position: { line: number; character: number } }> {
+  const file = path.join(root, 'ok', 'allow-frontend-to-backend.yaml');
+  const uri = pathToFileURL(file).href;
+  const text = fs.readFileSync(file, 'utf8');
+  c.open(uri, text);
+  await c.diagnostics(uri);
+  const lines = text.split('\n');
+  const line = lines.findIndex((l) => l.includes('name: allow-frontend-to-backend'));
+  return { uri, position: { line, character: lines[line].indexOf('allow') + 3 } };
 }
 
 function makeHostileFolder(): { root: string; huge: string; binary: string; made: string[] } {
@@ -141,14 +153,7 @@ test('the workspace scan survives symlink loops, binary, huge, invalid UTF-8, de
     assert.match(logText, new RegExp(`skipping ${escape(binary)}: binary content`), 'the binary file is skipped with a log line');
     assert.deepEqual(c.logs.filter((l) => l.type === MessageType.Error).map((l) => l.message), [], 'no handler failed');
 
-    const file = path.join(root, 'ok', 'allow-frontend-to-backend.yaml');
-    const uri = pathToFileURL(file).href;
-    const text = fs.readFileSync(file, 'utf8');
-    c.open(uri, text);
-    await c.diagnostics(uri);
-    const lines = text.split('\n');
-    const line = lines.findIndex((l) => l.includes('name: allow-frontend-to-backend'));
-    const position = { line, character: lines[line].indexOf('allow') + 3 };
+    const { uri, position } = await openSeedPolicy(c, root);
     const value = await until('a hover naming default/frontend-pod', 20_000, async () => {
       const v = hoverText(await withDeadline(c.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position }), 10_000, 'hover'));
       return v.includes('default/frontend-pod') ? v : undefined;
@@ -251,6 +256,47 @@ test('the CLI suite\'s hostile folder as a workspace: hover answers within 1 s w
   }
 });
 
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+test('200 files each just under the per-file alias budget as a workspace: the scan stops at the workspace budget, NP003 names the file, the server keeps answering', { timeout: 180_000 }, async (t) => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-alias-ws-'));
+  const files = aliasFolder(path.join(root, 'aliases'), 200);
+  fs.mkdirSync(path.join(root, 'ok'));
+  for (const f of ['allow-frontend-to-backend.yaml', 'workloads.yaml']) fs.copyFileSync(path.join(seedFolder, f), path.join(root, 'ok', f));
+  const c = await startServer({ folder: root });
+  try {
+    const started = Date.now();
+    // While the scan runs: a hover on an open document is answered.
+    const { uri, position } = await openSeedPolicy(c, root);
+    const scanDone = () => c.logs.some((l) => /scanned \d+ YAML files/.test(l.message));
+    const during = !scanDone();
+    const asked = Date.now();
+    await withDeadline(c.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position }), 5_000, 'hover while scanning');
+    t.diagnostic(`hover answered in ${Date.now() - asked} ms (${during ? 'while scanning' : 'after the scan'})`);
+    const scanned = await until('the scan to finish', 150_000, () => c.logs.find((l) => /scanned \d+ YAML files/.test(l.message)));
+    t.diagnostic(`${scanned.message} (seen after ${Date.now() - started} ms)`);
+    // The log says where the budget ran out: 3,000,000 / 995,760 per file, the fourth file.
+    const spent = c.logs.filter((l) => /aliases expand to more than 3000000 nodes in all the files read/.test(l.message));
+    assert.equal(spent.length, 1, c.logs.map((l) => l.message).join('\n').slice(0, 2000));
+    assert.match(spent[0].message, new RegExp(`the budget ran out in ${escape(pathToFileURL(files[3]).href)};`));
+    // The Problems panel gets NP003 for that file (not open), and for a later one naming it.
+    const at = await c.diagnostics(pathToFileURL(files[3]).href, (p) => p.diagnostics.some((d) => d.code === 'NP003'), 60_000);
+    assert.match(String(at.diagnostics.find((d) => d.code === 'NP003')?.message), /aliases in all the files read expand to more than 3000000 nodes \(the budget of one run or workspace\)/);
+    const later = await c.diagnostics(pathToFileURL(files[150]).href, (p) => p.diagnostics.some((d) => d.code === 'NP003'), 60_000);
+    assert.match(String(later.diagnostics.find((d) => d.code === 'NP003')?.message), new RegExp(`spent by ${escape(pathToFileURL(files[3]).href)}`));
+    const first = c.history.filter((p) => p.uri === pathToFileURL(files[0]).href).at(-1);
+    assert.ok(!first?.diagnostics.some((d) => d.code === 'NP003'), 'the first file is under the budget');
+    // The pods and policy of ok/ still answer the hover.
+    const value = await until('a hover naming default/frontend-pod', 20_000, async () => {
+      const v = hoverText(await withDeadline(c.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position }), 10_000, 'hover'));
+      return v.includes('default/frontend-pod') ? v : undefined;
+    });
+    assert.match(value, /allow-frontend-to-backend/);
+    // A file deleted gives back what it spent: with a0000.yaml gone, a0003.yaml read again fits (2,987,280 nodes in all).
+    fs.rmSync(files[0]);
+    c.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(files[0]).href, type: FileChangeType.Deleted }, { uri: pathToFileURL(files[3]).href, type: FileChangeType.Changed }] });
+    await c.diagnostics(pathToFileURL(files[3]).href, (p) => !p.diagnostics.some((d) => d.code === 'NP003') && p.diagnostics.length > 0, 60_000);
+    await stillServing(c, 'after-alias-folder');
+  } finally {
+    await c.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});

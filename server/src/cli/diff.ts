@@ -4,10 +4,10 @@
  * Exit status: 0 no change, 3 only narrowing changes, 4 some widening change, 2 errors.
  */
 import * as path from 'path';
-import { diffJson, diffSarif, diffWorlds, lineLocator, loadWorkspace, renderDiffMarkdown, renderDiffText } from '../core';
+import { buildWorkspace, diffJson, diffSarif, diffWorlds, lineLocator, newAliasBudget, renderDiffMarkdown, renderDiffText } from '../core';
 import type { WorkspaceFile } from '../core';
 import { UsageError } from './files';
-import { Io, parseArgs, readYamlFiles } from './load';
+import { analyzeRun, Io, parseArgs, readYamlFiles } from './load';
 import { readYamlFilesAtRef } from './git';
 import { t } from '../core/l10n';
 
@@ -45,7 +45,12 @@ export function diff(args: readonly string[], io: Io, cwd: string, version: stri
     after = now.files.map((f) => ({ ...f, file: path.relative(cwd, f.file) || f.file }));
     unreadable = old.unreadable || now.unreadable;
   }
-  const d = diffWorlds(loadWorkspace(before, {}, 'world').world, loadWorkspace(after, {}, 'world').world);
+  // Both sides are read in this run: one alias budget for the two; only what decides the World.
+  const aliases = newAliasBudget();
+  const oldRun = analyzeRun(before, io, aliases, 'world');
+  const newRun = analyzeRun(after, io, aliases, 'world');
+  if (oldRun.ranOut || newRun.ranOut) unreadable = true;
+  const d = diffWorlds(buildWorkspace(oldRun.analyses).world, buildWorkspace(newRun.analyses).world);
   const locate = { before: lineLocator(before), after: lineLocator(after) };
   if (format === 'json') io.stdout(JSON.stringify(diffJson(d, locate), null, 2) + '\n');
   else if (format === 'md') io.stdout(renderDiffMarkdown(d, locate));

@@ -1,6 +1,7 @@
 /** Reads the YAML files named on the command line into a workspace, as the reachability commands need. */
-import { lineLocator, loadWorkspace } from '../core';
-import type { Locate, Workspace, WorkspaceFile } from '../core';
+import { aliasBudgetSpentLine, analyzeFile, buildWorkspace, lineLocator, newAliasBudget } from '../core';
+import type { AnalysisPurpose } from '../core';
+import type { AliasBudget, FileAnalysis, Locate, Workspace, WorkspaceFile } from '../core';
 import { escapeControls } from '../core/ide/escape';
 import { looksLikeManifest, readCapped, SkipReason, walkInputs } from '../node/files';
 import { checkInputsExist, UsageError } from './files';
@@ -83,11 +84,27 @@ export function readYamlFiles(inputs: readonly string[], io: Io): { readonly fil
 /** Skips found while walking a folder that do not make the exit status 2. */
 const WARNING_ONLY: ReadonlySet<SkipReason> = new Set<SkipReason>(['special', 'outside', 'loop', 'dangling']);
 
+/**
+ * Analyses the files of one run under one alias budget (`aliases`: pass the same one to analyse
+ * more files in the same run). `ranOut` when the budget ran out: said once on stderr, naming the
+ * file; the documents that use aliases there and after it are not analysed (NP003), so the answer
+ * is partial (exit status 2).
+ */
+export function analyzeRun(files: readonly WorkspaceFile[], io: Io, aliases: AliasBudget = newAliasBudget(), purpose: AnalysisPurpose = 'diagnostics'): { readonly analyses: FileAnalysis[]; readonly ranOut: boolean } {
+  const saidBefore = aliases.ranOutIn !== undefined;
+  const analyses = files.map((f) => analyzeFile(f, {}, aliases, purpose));
+  const ranOut = aliases.ranOutIn !== undefined;
+  const line = aliasBudgetSpentLine(aliases);
+  if (line !== undefined && !saidBefore) io.stderr(`netpol-lens: ${escapeControls(line)}\n`);
+  return { analyses, ranOut };
+}
+
 export function readInputs(inputs: readonly string[], io: Io): Loaded {
   if (inputs.length === 0) throw new UsageError(t('no files or folders given'));
   const { files, unreadable } = readYamlFiles(inputs, io);
   // Every command that reads inputs this way prints connectivity, not findings (`check` has its own path).
-  return { workspace: loadWorkspace(files, {}, 'world'), files, locate: lineLocator(files), unreadable };
+  const { analyses, ranOut } = analyzeRun(files, io, newAliasBudget(), 'world');
+  return { workspace: buildWorkspace(analyses), files, locate: lineLocator(files), unreadable: unreadable || ranOut };
 }
 
 export interface ParsedArgs {

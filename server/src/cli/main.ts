@@ -5,7 +5,7 @@
  * Exit status: 0 no errors (check) / answered (the others), 1 errors found (check),
  * 2 bad usage, unreadable input, or something asked for that the files do not have.
  */
-import { analyzeFile, buildWorkspace, setLocale, t, withWorkspaceDiagnostics } from '../core';
+import { buildWorkspace, setLocale, t, withWorkspaceDiagnostics } from '../core';
 import { describe } from './describe';
 import { UsageError } from './files';
 import { FileResult, formatJson, formatSarif, formatText } from './format';
@@ -15,7 +15,7 @@ import { plan } from './plan';
 import { traffic } from './traffic';
 import { diff } from './diff';
 import { test } from './test';
-import { readYamlFiles } from './load';
+import { analyzeRun, readYamlFiles } from './load';
 
 const VERSION = '0.1.0';
 const USAGE = `usage: netpol-lens check <files or folders...> [--format text|json|sarif] [--locale TAG] [--follow-symlinks]
@@ -143,7 +143,8 @@ function check(args: readonly string[], io: Io, cwd: string): number {
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(t('--format must be text, json or sarif, not {0}', JSON.stringify(format)));
   if (inputs.length === 0) throw new UsageError(t('check needs at least one file or folder'));
   const { files, unreadable } = readYamlFiles(inputs, io);
-  const loaded = files.map((f) => ({ ...f, analysis: analyzeFile(f) }));
+  const run = analyzeRun(files, io);
+  const loaded = files.map((f, i) => ({ ...f, analysis: run.analyses[i] }));
   const results: FileResult[] = [];
   // Workspace findings (NP4xx) need every file: build the workspace of all of them, then report per file.
   const workspace = buildWorkspace(loaded.map((l) => l.analysis));
@@ -151,7 +152,7 @@ function check(args: readonly string[], io: Io, cwd: string): number {
   if (format === 'json') io.stdout(formatJson(results));
   else if (format === 'sarif') io.stdout(formatSarif(results, VERSION, cwd));
   else io.stdout(formatText(results));
-  if (unreadable) return 2;
+  if (unreadable || run.ranOut) return 2;
   return results.some((r) => r.diagnostics.some((d) => d.severity === 'error')) ? 1 : 0;
 }
 

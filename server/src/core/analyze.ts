@@ -73,6 +73,11 @@ function looksLikePolicyText(text: string, doc: YDocument): boolean {
   return /\bkind:\s*["']?NetworkPolicy\b/.test(text.slice(doc.span.start, Math.max(doc.span.end, doc.span.start + 4096)));
 }
 
+/** Whether a document's text names a kind whose pods or namespace every traffic answer uses (inventory.ts). */
+function looksLikeInventoryText(text: string, doc: YDocument): boolean {
+  return /\bkind:\s*["']?(?:(?:Pod|Deployment|StatefulSet|DaemonSet|ReplicaSet|ReplicationController|Job|CronJob|Namespace)(?:List)?|List)\b/.test(text.slice(doc.span.start, Math.max(doc.span.end, doc.span.start + 4096)));
+}
+
 const decidesValidity = (r: Rule): boolean => r.meta.severity === 'error' || r.meta.code.startsWith('NP1');
 const YAML_RULES = RULES.filter((r) => r.scope === 'yaml');
 const POLICY_RULES = RULES.filter((r) => r.scope === 'policy');
@@ -91,9 +96,11 @@ export function analyzeDocuments(text: string, docs: readonly YDocument[], setti
     const objects = findPolicies(yaml);
     if (objects.length === 0) {
       // A document cut short by the limits (alias bomb) may hide its kind; look at the text.
-      if (yaml.truncated && looksLikePolicyText(text, yaml)) {
+      // Pods, workloads and Namespaces cut short are left out of every answer: say so (NP003 only).
+      const policyText = yaml.truncated && looksLikePolicyText(text, yaml);
+      if (policyText || (yaml.truncated && looksLikeInventoryText(text, yaml))) {
         const doc: PolicyDocument = { yaml, node: { kind: 'map', span: yaml.span, entries: [], flow: false }, anchor: { start: yaml.span.start, end: yaml.span.start }, apiVersion: undefined, decoded: undefined };
-        for (const r of yamlRules) runRule(r, doc, text, raw);
+        for (const r of policyText ? yamlRules : yamlRules.filter((r) => r.meta.code === 'NP003')) runRule(r, doc, text, raw);
       }
       continue;
     }

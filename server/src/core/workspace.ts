@@ -5,7 +5,7 @@
  * pod's known IP).
  */
 import { analyzeDocuments, Analysis, AnalysisPurpose, Settings } from './analyze';
-import { parseYamlStream } from './syntax/tree';
+import { AliasBudget, DEFAULT_LIMITS, newAliasBudget, parseYamlStream } from './syntax/tree';
 import { extractInventory, Inventory, mergeInventories, PodInfo } from './model/inventory';
 import { compilePolicies } from './semantics/compile';
 import { buildWorld, Endpoint, World } from './semantics/evaluate';
@@ -29,8 +29,14 @@ export interface Workspace {
   readonly world: World;
 }
 
-export function analyzeFile(f: WorkspaceFile, settings: Settings = {}, purpose: AnalysisPurpose = 'diagnostics'): FileAnalysis {
-  const docs = parseYamlStream(f.text);
+/**
+ * Analyses one file. `aliases`, if given, is the alias budget shared with the other files of the
+ * run or workspace (the caller's object; this sets its `current` file): past it, NP003.
+ * `purpose` `world`: only what decides the World (analyze.ts).
+ */
+export function analyzeFile(f: WorkspaceFile, settings: Settings = {}, aliases?: AliasBudget, purpose: AnalysisPurpose = 'diagnostics'): FileAnalysis {
+  if (aliases) aliases.current = f.file;
+  const docs = parseYamlStream(f.text, DEFAULT_LIMITS, aliases);
   return { file: f.file, analysis: analyzeDocuments(f.text, docs, settings, purpose), inventory: extractInventory(docs, f.file) };
 }
 
@@ -40,8 +46,9 @@ export function buildWorkspace(files: readonly FileAnalysis[]): Workspace {
   return { files, world };
 }
 
-export function loadWorkspace(files: readonly WorkspaceFile[], settings: Settings = {}, purpose: AnalysisPurpose = 'diagnostics'): Workspace {
-  return buildWorkspace(files.map((f) => analyzeFile(f, settings, purpose)));
+/** Analyses every file, all under one alias budget (a fresh one unless given), and builds the World. */
+export function loadWorkspace(files: readonly WorkspaceFile[], settings: Settings = {}, aliases: AliasBudget = newAliasBudget(), purpose: AnalysisPurpose = 'diagnostics'): Workspace {
+  return buildWorkspace(files.map((f) => analyzeFile(f, settings, aliases, purpose)));
 }
 
 export { resolveEndpoint, endpointName, resolvePort } from './semantics/endpoints';

@@ -6,7 +6,7 @@
  * loops, and yields between files so requests keep being answered.
  */
 import { fileURLToPath, pathToFileURL } from 'url';
-import { analyzeFile, analyzeIncremental, buildWorkspace, ChunkCache, EXPECT_MARKER, FileAnalysis, newChunkCache, Settings, Workspace } from '../core';
+import { AliasBudget, aliasBudgetSpentLine, analyzeFile, analyzeIncremental, buildWorkspace, ChunkCache, EXPECT_MARKER, FileAnalysis, newAliasBudget, newChunkCache, Settings, Workspace } from '../core';
 import { checkPath, MANIFEST_FILE, readCapped, realRoots, walkInputs } from '../node/files';
 
 export const MAX_SCAN_FILE_BYTES = 4 * 1024 * 1024;
@@ -24,6 +24,12 @@ export class WorkspaceIndex {
   private gen = 0;
   /** The real paths of the workspace folders (set by scan): files that resolve elsewhere are not read. */
   private roots: string[] = [];
+  /**
+   * The alias budget of the files read from disk, all together (core/syntax/tree.ts), and what
+   * each file spent of it: a file read again gives back what it spent before.
+   */
+  private aliases: AliasBudget = newAliasBudget();
+  private readonly aliasSpent = new Map<string, number>();
 
   /** Bumped whenever the workspace's content changes (an open document's new version, a file on disk). */
   get generation(): number {
@@ -40,6 +46,7 @@ export class WorkspaceIndex {
   setSettings(settings: Settings): void {
     this.settings = settings;
     this.open.clear();
+    this.resetAliasBudget();
     for (const uri of [...this.disk.keys()]) this.refreshFile(uri);
     this.invalidate();
   }
@@ -90,16 +97,43 @@ export class WorkspaceIndex {
     const refused = MANIFEST_FILE.test(file) ? checkPath(file, this.roots, { context: 'workspace' }) : undefined;
     if (refused) this.log(refused.message);
     const text = refused ? undefined : readRelevant(file, this.log);
+    this.releaseAliases(uri);
     if (text === undefined) this.disk.delete(uri);
-    else this.disk.set(uri, analyzeFile({ file: uri, text }, this.settings));
+    else this.disk.set(uri, this.analyzeDisk(uri, text));
     if (text === undefined) this.diskTexts.delete(uri);
     else this.diskTexts.set(uri, text);
   }
 
   forget(uri: string): void {
+    this.releaseAliases(uri);
     this.disk.delete(uri);
     this.diskTexts.delete(uri);
     this.invalidate();
+  }
+
+  /** How much of the workspace's alias budget the files read from disk spend, and where it ran out. */
+  get aliasBudget(): Readonly<AliasBudget> {
+    return this.aliases;
+  }
+
+  /** Analyses a file read from disk under the workspace's alias budget, noting what it spent. */
+  private analyzeDisk(uri: string, text: string): FileAnalysis {
+    const before = this.aliases.spent;
+    const analysis = analyzeFile({ file: uri, text }, this.settings, this.aliases);
+    this.aliasSpent.set(uri, this.aliases.spent - before);
+    return analysis;
+  }
+
+  /** Gives back what a file spent of the alias budget (it is read again or gone). */
+  private releaseAliases(uri: string): void {
+    this.aliases.spent -= this.aliasSpent.get(uri) ?? 0;
+    this.aliasSpent.delete(uri);
+    if (this.aliases.spent < this.aliases.limit) this.aliases.ranOutIn = undefined;
+  }
+
+  private resetAliasBudget(): void {
+    this.aliases = newAliasBudget();
+    this.aliasSpent.clear();
   }
 
   /** The files read from disk, in scan order. */
@@ -126,6 +160,7 @@ export class WorkspaceIndex {
    */
   async scan(folders: readonly string[], isCancelled: () => boolean = () => false): Promise<number> {
     this.roots = realRoots(folders);
+    this.resetAliasBudget();
     let count = 0;
     for (const entry of walkInputs(folders, { context: 'workspace' })) {
       if (isCancelled() || count >= MAX_SCAN_FILES) break;
@@ -136,10 +171,13 @@ export class WorkspaceIndex {
       count++;
       const text = readRelevant(entry.path, this.log);
       const uri = pathToFileURL(entry.path).href;
-      if (text !== undefined) this.disk.set(uri, analyzeFile({ file: uri, text }, this.settings));
+      this.releaseAliases(uri);
+      if (text !== undefined) this.disk.set(uri, this.analyzeDisk(uri, text));
       if (text !== undefined) this.diskTexts.set(uri, text);
       await new Promise((r) => setImmediate(r));
     }
+    const spent = aliasBudgetSpentLine(this.aliases);
+    if (spent !== undefined) this.log(spent);
     this.invalidate();
     return count;
   }

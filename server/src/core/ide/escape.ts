@@ -32,9 +32,17 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** Text in XML 1.0 (JUnit, SARIF's XML cousins): entities, and characters XML cannot carry at all escaped visibly. */
+/**
+ * Text in XML 1.0 (JUnit, SARIF's XML cousins): entities, and characters XML cannot carry at all
+ * escaped visibly. A carriage return is a character reference (a parser would read it as a line feed).
+ */
 export function escapeXml(s: string): string {
-  return escapeHtml(s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, hex4).replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, hex4));
+  return escapeHtml(s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, hex4).replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, hex4)).replace(/\r/g, '&#13;');
+}
+
+/** An XML attribute value: escapeXml, and tab and line feed as character references (a parser turns them into spaces otherwise). */
+export function escapeXmlAttribute(s: string): string {
+  return escapeXml(s).replace(/[\t\n]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** A Graphviz double-quoted ID (node names, labels): quotes and backslashes escaped, one line. */

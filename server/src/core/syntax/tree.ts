@@ -11,6 +11,7 @@ import { Span, span } from '../text';
 import { ScalarValue, keyString, resolvePlain, resolveTagged } from './scalar';
 import type { YDocument, YEntry, YMap, YNode, YScalar, YamlProblem } from './nodes';
 import { fastParseStream } from './fast';
+import { t } from '../l10n';
 
 export type { YScalar, YEntry, YMap, YSeq, YNode, YamlProblem, YDocument } from './nodes';
 export { getEntry, scalarString } from './nodes';
@@ -29,9 +30,42 @@ export interface ParseLimits {
 
 export const DEFAULT_LIMITS: ParseLimits = { maxAliasNodes: 100_000, maxAliasNodesPerFile: 1_000_000, maxDepth: 256 };
 
-/** Alias nodes expanded so far in one file (shared by its documents' budgets). */
+/**
+ * Nodes that alias expansions in all the files of one CLI run, or of the language server's
+ * workspace scan, may add together. A reader pays the sum, so many files each just under the
+ * per-file budget must stop too. Real repositories spend nothing near it: the bundled examples and
+ * the bench workspace spend 0 (README, Security).
+ */
+export const MAX_RUN_ALIAS_NODES = 3_000_000;
+
+/**
+ * The alias budget shared by every file of one run (the CLI) or one workspace (the server's scan).
+ * The caller owns it and passes the same object for each file: the core keeps no state of its own.
+ */
+export interface AliasBudget {
+  /** Alias nodes expanded so far, all files together (never more than `limit`). */
+  spent: number;
+  readonly limit: number;
+  /** The file being read now (set by the caller or by `analyzeFile`), named when the budget runs out. */
+  current?: string;
+  /** The file in which the budget ran out. */
+  ranOutIn?: string;
+}
+
+export function newAliasBudget(limit: number = MAX_RUN_ALIAS_NODES): AliasBudget {
+  return { spent: 0, limit };
+}
+
+/** One line for a log or stderr once the budget has run out (undefined while it has not): the file where it did. */
+export function aliasBudgetSpentLine(run: AliasBudget): string | undefined {
+  if (run.ranOutIn === undefined) return undefined;
+  return t('aliases expand to more than {0} nodes in all the files read: the budget ran out in {1}; documents that use aliases there and in later files were not analysed', run.limit, run.ranOutIn);
+}
+
+/** Alias nodes expanded so far in one file (shared by its documents' budgets), and the run's budget. */
 interface FileBudget {
   aliasNodes: number;
+  readonly run?: AliasBudget;
 }
 
 class Budget {
@@ -44,6 +78,15 @@ class Budget {
   /** Aliases naming no anchor (go-yaml: "unknown anchor 'x' referenced"). */
   readonly unknownAliases: YamlProblem[] = [];
   constructor(readonly limits: ParseLimits, readonly file: FileBudget = { aliasNodes: 0 }) {}
+}
+
+/** NP003's words when the run's budget is spent: in the file where it ran out, and in later files (naming that file). */
+function runOutMessage(run: AliasBudget): string {
+  run.ranOutIn ??= run.current ?? '';
+  if (run.ranOutIn === (run.current ?? '')) {
+    return t('aliases in all the files read expand to more than {0} nodes (the budget of one run or workspace); this and later documents that use aliases are not read', run.limit);
+  }
+  return t('aliases in all the files read expand to more than {0} nodes (the budget of one run or workspace, spent by {1}); documents that use aliases are not read', run.limit, run.ranOutIn);
 }
 
 /** Every alias's target in one pass over the document (the `yaml` package's resolve() walks the whole document per alias). */
@@ -93,6 +136,14 @@ function convert(node: unknown, doc: Document, budget: Budget, depth: number, fa
       span: fallback,
     };
     return undefined;
+  }
+  if (budget.inAlias > 0 && budget.file.run) {
+    const run = budget.file.run;
+    if (run.spent >= run.limit) {
+      budget.exceeded = { kind: 'too-complex', message: runOutMessage(run), span: fallback };
+      return undefined;
+    }
+    run.spent++;
   }
   if (depth > budget.limits.maxDepth) {
     budget.exceeded = { kind: 'too-complex', message: `the document nests deeper than ${budget.limits.maxDepth} levels`, span: fallback };
@@ -183,17 +234,20 @@ function problemFromError(e: { code: string; message: string; pos: [number, numb
  * Parses every document of a YAML stream: plain block YAML through the fast reader (fast.ts),
  * everything else, and everything the fast reader is unsure of, through the `yaml` package.
  */
-export function parseYamlStream(text: string, limits: ParseLimits = DEFAULT_LIMITS): YDocument[] {
-  return fastParseStream(text) ?? parseYamlStreamGeneral(text, limits);
+export function parseYamlStream(text: string, limits: ParseLimits = DEFAULT_LIMITS, run?: AliasBudget): YDocument[] {
+  return fastParseStream(text) ?? parseYamlStreamGeneral(text, limits, run);
 }
 
-/** Parses every document of a YAML stream with the `yaml` package's Parser and Composer. */
-export function parseYamlStreamGeneral(text: string, limits: ParseLimits = DEFAULT_LIMITS): YDocument[] {
+/**
+ * Parses every document of a YAML stream with the `yaml` package's Parser and Composer. `run`, if
+ * given, is the alias budget this file shares with the other files of one run or workspace.
+ */
+export function parseYamlStreamGeneral(text: string, limits: ParseLimits = DEFAULT_LIMITS, run?: AliasBudget): YDocument[] {
   const out: YDocument[] = [];
   try {
     const parser = new Parser();
     const composer = new Composer({ schema: 'failsafe', prettyErrors: false, uniqueKeys: true, strict: false });
-    const fileBudget: FileBudget = { aliasNodes: 0 };
+    const fileBudget: FileBudget = { aliasNodes: 0, run };
     for (const doc of composer.compose(parser.parse(text), true, text.length)) {
       const range = (doc as unknown as { range: [number, number, number] }).range;
       const docSpan = span(range[0], range[2] ?? range[1]);

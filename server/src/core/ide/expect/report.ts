@@ -5,7 +5,7 @@
  */
 import type { World } from '../../semantics/evaluate';
 import { endpointName } from '../../semantics/endpoints';
-import { escapeXml } from '../escape';
+import { escapeXml, escapeXmlAttribute } from '../escape';
 import type { Locate } from '../provenance';
 import type { VerificationPlan } from '../plan';
 import { commands, EXPECT_CONNECTS, EXPECT_TIMES_OUT, execTarget } from '../planCommands';
@@ -87,17 +87,17 @@ export function renderTestJunit(run: TestRun, locate?: Locate): string {
   for (const [file, rs] of byFile) {
     const f = rs.filter((r) => r.status === 'fail').length;
     const e = rs.filter((r) => r.status === 'error').length;
-    out.push(`  <testsuite name="${escapeXml(file)}" tests="${rs.length}" failures="${f}" errors="${e}">`);
+    out.push(`  <testsuite name="${escapeXmlAttribute(file)}" tests="${rs.length}" failures="${f}" errors="${e}">`);
     for (const r of rs) {
       const line = locate?.(r.file, r.assertion.line.start);
       const name = r.assertion.note ? `${r.assertion.text} (${r.assertion.note})` : r.assertion.text;
-      const attrs = `name="${escapeXml(name)}" classname="${escapeXml(file)}"${line !== undefined ? ` file="${escapeXml(file)}" line="${line}"` : ''}`;
+      const attrs = `name="${escapeXmlAttribute(name)}" classname="${escapeXmlAttribute(file)}"${line !== undefined ? ` file="${escapeXmlAttribute(file)}" line="${line}"` : ''}`;
       if (r.status === 'pass') out.push(`    <testcase ${attrs}/>`);
       else {
         const tag = r.status === 'fail' ? 'failure' : 'error';
         const msg = r.status === 'fail' ? (r.message ?? '').split('\n')[0] : r.error?.message ?? '';
         const body = r.status === 'fail' ? r.message ?? '' : r.error?.message ?? '';
-        out.push(`    <testcase ${attrs}>`, `      <${tag} message="${escapeXml(msg)}" type="${r.status === 'fail' ? 'AssertionFailed' : 'InvalidAssertion'}">${escapeXml(body)}</${tag}>`, '    </testcase>');
+        out.push(`    <testcase ${attrs}>`, `      <${tag} message="${escapeXmlAttribute(msg)}" type="${r.status === 'fail' ? 'AssertionFailed' : 'InvalidAssertion'}">${escapeXml(body)}</${tag}>`, '    </testcase>');
       }
     }
     out.push('  </testsuite>');
