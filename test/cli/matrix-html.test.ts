@@ -75,6 +75,11 @@ test('the guide: frontend → backend is an edge, database → backend is not; t
     assert.ok(!edges.some((e) => e.from === 'pod:default/database' && e.to === backend), 'database → backend must not be an edge');
     // The guide's backend is isolated both ways: the node carries both marks.
     assert.equal(await page.$$eval(`.node[data-id="${backend}"] .iso-bar`, (b) => b.length), 2);
+    // ELK lays the graph out in its worker (a blob: URL the CSP allows) and replaces the quick layout.
+    await page.waitForSelector('body[data-layout="elk"]', { timeout: DEADLINE_MS });
+    assert.equal(await page.$eval('#graph-svg', (s) => s.getAttribute('data-layout')), 'layered');
+    const marks = await page.evaluate(() => ['netpol-first-paint', 'netpol-layout'].map((n) => performance.getEntriesByName(n)[0]?.startTime ?? -1));
+    assert.ok(marks[0] >= 0 && marks[0] <= marks[1], `first paint ${marks[0]} ms, ELK layout ${marks[1]} ms`);
     // Click the edge (its label) and read the explanation embedded in the page.
     await page.click(`.edge[data-from="${frontend}"][data-to="${backend}"] .edge-label`);
     const text = await page.waitForSelector('#explain .verdict', { timeout: 10_000 }).then(() => page.$eval('#explain', (e) => (e as HTMLElement).innerText));
@@ -103,6 +108,28 @@ test('the guide: frontend → backend is an edge, database → backend is not; t
   }
 });
 
+test('no layout worker (a CSP without worker-src): the quick layout is the view, with the same edges', async () => {
+  const { file, dir } = html(seed);
+  const text = fs.readFileSync(file, 'utf8');
+  assert.match(text, /worker-src blob:; /);
+  fs.writeFileSync(file, text.replace('worker-src blob:; ', ''));
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  try {
+    const { page, problems } = await open(browser, file);
+    await page.waitForSelector('body[data-layout-error]', { timeout: DEADLINE_MS });
+    assert.equal(await page.$eval('#graph-svg', (s) => s.getAttribute('data-layout')), 'quick');
+    const edges = await edgeLabels(page);
+    const frontend = 'pod:default/frontend-pod';
+    assert.ok(edges.some((e) => e.from === frontend && e.to.startsWith('pod:default/backend')), JSON.stringify(edges));
+    assert.ok(!edges.some((e) => e.from === 'pod:default/database' && e.to.startsWith('pod:default/backend')));
+    // The refused worker is the only complaint.
+    assert.deepEqual(problems.filter((p) => !/Content Security Policy|worker/i.test(p)), []);
+  } finally {
+    await browser.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a generated 1,000-pod workspace (--max-edges 100000): namespaces start collapsed, the matrix is virtualised and scrolls to the last pod; no request, no error', async () => {
   const gen = (await import(pathToFileURL(path.join(root, 'scripts', 'gen-policies.mjs')).href)) as { generateWorkspace(o: object): { name: string; text: string }[] };
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-ws-'));
@@ -117,8 +144,10 @@ test('a generated 1,000-pod workspace (--max-edges 100000): namespaces start col
     // (611k allowed pairs in all); a higher cap gives the view a few hundred nodes and 30k edges.
     out = html([ws, '--max-edges', '100000']);
     const data = JSON.parse(/<script type="application\/json" id="netpol-data">([\s\S]*?)<\/script>/.exec(fs.readFileSync(out.file, 'utf8'))![1]) as { model: { nodes: { kind: string; namespace?: string; label: string }[]; namespaces: unknown[]; edges: unknown[]; omittedNamespaces?: string[] }; explained: number };
-    assert.ok(data.model.nodes.length > 300 && data.model.edges.length > 20_000, `${data.model.nodes.length} nodes, ${data.model.edges.length} edges`);
-    assert.equal(data.explained, Math.min(2000, data.model.edges.length));
+    // The wire form: three numbers an edge.
+    const edgeCount = data.model.edges.length / 3;
+    assert.ok(data.model.nodes.length > 300 && edgeCount > 20_000, `${data.model.nodes.length} nodes, ${edgeCount} edges`);
+    assert.equal(data.explained, Math.min(2000, edgeCount));
     const { page, problems, requests } = await open(browser, out.file);
     // Collapsed: one node per namespace shown (and one for the external ranges), no pod node drawn.
     const namespaces = new Set(data.model.nodes.filter((n) => n.kind === 'pods').map((n) => n.namespace));

@@ -14,6 +14,8 @@ export interface ViewState {
   readonly focus?: string;
   readonly showExternal: boolean;
   readonly showDns: boolean;
+  /** Namespaces the picker hides (the page of `matrix --format html`, which cannot ask the server again). */
+  readonly hiddenNamespaces?: ReadonlySet<string>;
 }
 
 export interface VNode {
@@ -84,17 +86,52 @@ export function matches(n: ReachNode, needle: string): boolean {
  */
 export function visibleNodes(model: ReachabilityModel, state: ViewState): ReachNode[] {
   const needle = state.filter.trim().toLowerCase();
+  const hidden = state.hiddenNamespaces;
+  const inView = (n: ReachNode) => !hidden || n.namespace === undefined || !hidden.has(n.namespace);
   const shown = (n: ReachNode) => (state.showExternal || n.kind !== 'external') && (state.showDns || !n.isDns);
   let seeds: Set<string> | undefined;
   if (state.focus && model.nodes.some((n) => n.id === state.focus)) seeds = new Set([state.focus]);
-  else if (needle) seeds = new Set(model.nodes.filter((n) => matches(n, needle)).map((n) => n.id));
-  if (!seeds) return model.nodes.filter(shown);
+  else if (needle) seeds = new Set(model.nodes.filter((n) => inView(n) && matches(n, needle)).map((n) => n.id));
+  if (!seeds) return model.nodes.filter((n) => inView(n) && shown(n));
   const keep = new Set(seeds);
   for (const e of model.edges) {
     if (seeds.has(e.from)) keep.add(e.to);
     if (seeds.has(e.to)) keep.add(e.from);
   }
-  return model.nodes.filter((n) => keep.has(n.id) && (seeds!.has(n.id) || shown(n)));
+  return model.nodes.filter((n) => keep.has(n.id) && (seeds!.has(n.id) || (inView(n) && shown(n))));
+}
+
+export interface NamespaceChoice {
+  readonly name: string;
+  /** Its nodes are in the model (else: left out past the edge limit, or not asked for). */
+  readonly inModel: boolean;
+  /** Left out by the server past its edge limit. */
+  readonly omitted: boolean;
+  /** Shown now: in the model and not hidden. */
+  readonly shown: boolean;
+}
+
+/**
+ * What the namespace picker offers: every namespace of the workspace (`allNamespaces`; from an
+ * older server, the model's and the omitted ones), in name order, with whether it is shown.
+ */
+export function namespaceChoices(model: ReachabilityModel, hidden: ReadonlySet<string> = new Set()): NamespaceChoice[] {
+  const inModel = new Set(model.namespaces.map((n) => n.name));
+  const omitted = new Set(model.omittedNamespaces ?? []);
+  const all = model.allNamespaces ?? [...new Set([...inModel, ...omitted])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return all.map((name) => ({ name, inModel: inModel.has(name), omitted: omitted.has(name), shown: inModel.has(name) && !hidden.has(name) }));
+}
+
+/**
+ * The picker applied: what to ask the server for (`ask`: the chosen namespaces, when some chosen
+ * one is not in the model; undefined when the model already holds every chosen one), and the
+ * model's namespaces to hide meanwhile.
+ */
+export function applyNamespaceChoice(model: ReachabilityModel, chosen: ReadonlySet<string>): { ask?: string[]; hidden: Set<string> } {
+  const choices = namespaceChoices(model);
+  const hidden = new Set(choices.filter((c) => c.inModel && !chosen.has(c.name)).map((c) => c.name));
+  const missing = choices.some((c) => !c.inModel && chosen.has(c.name));
+  return { ...(missing ? { ask: choices.filter((c) => chosen.has(c.name)).map((c) => c.name) } : {}), hidden };
 }
 
 /** The key in `ViewState.collapsed` that draws every external range as one node. */

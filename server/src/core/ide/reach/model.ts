@@ -25,7 +25,7 @@ import {
 import { dnsAllowed } from '../hoverText';
 import type { Locate } from '../provenance';
 import type { PolicyLink, ReachabilityModel, ReachabilityParams, ReachEdge, ReachNamespace, ReachNode, SourceLink } from '../reachModel';
-import { memberName, PodGroup, podGroups } from './nodes';
+import { compareText, memberName, PodGroup, podGroups } from './nodes';
 import { reachStrings } from './strings';
 import { t } from '../../l10n';
 
@@ -278,5 +278,6 @@ export function buildReachabilityModel(world: World, locate?: Locate, opts: Reac
     stats: { pods: shownPods.length, policies: world.policies.length, nodes: nodes.length, edges: edges.length, ms: 0 },
     strings: reachStrings(),
     ...(omitted ? { omittedNamespaces: omitted } : {}),
+    allNamespaces: [...new Set(world.pods.map((p) => p.namespace))].sort(compareText),
   };
 }
