@@ -442,6 +442,24 @@ function rangeLabel(
 }
 
 /**
+ * The ipBlocks `externalRanges` splits the address space by, as one string (in the order it reads
+ * them): two policy lists with the same key have the same external ranges.
+ */
+export function ipBlocksKey(policies: readonly CompiledPolicy[]): string {
+  const seen = new Set<string>();
+  for (const pol of policies) {
+    for (const rule of [...pol.ingress, ...pol.egress]) {
+      for (const peer of rule.peers ?? []) {
+        const b = peer.ipBlock;
+        if (!b) continue;
+        seen.add(`${b.cidr.family}|${b.except.length ? `${b.cidrText} except ${b.except.map((e) => e.text).join(',')}` : b.cidrText}`);
+      }
+    }
+  }
+  return [...seen].join('\n');
+}
+
+/**
  * Splits the address space by every ipBlock cidr and except of the world's policies into ranges
  * that no ipBlock tells apart, grouped by which ipBlocks contain them. Only families some ipBlock
  * names appear. The group no ipBlock contains is kept (marked `unmatched`) when the family appears.

@@ -17,6 +17,7 @@ import {
   connToJson,
   connectivityIndex,
   externalRanges,
+  ipBlocksKey,
   pairConnections,
   ExternalRange,
   formatConn,
@@ -141,14 +142,28 @@ function allEdges(world: World, groups: readonly PodGroup[], makeEdge: MakeEdge)
   return { ranges, perRange, kept, edges, omitted: [] as string[] };
 }
 
+interface ExternalEdges {
+  readonly ranges: ExternalRange[];
+  readonly perRange: number[];
+  readonly edges: ReachEdge[];
+}
+
 /** The edges between the nodes and the external ranges (the address space split by the ipBlocks of their policies). */
-function externalOnly(world: World, groups: readonly PodGroup[], makeEdge: MakeEdge) {
+function externalOnly(world: World, groups: readonly PodGroup[], makeEdge: MakeEdge, policies = relevantPolicies(world, groups.flatMap((g) => g.members))): ExternalEdges {
+  return externalWith(world, groups, externalRanges({ ...world, policies }), makeEdge, { edges: [], perRange: [] });
+}
+
+/**
+ * `before` (the edges of other nodes with the same `ranges`) and the edges between `groups` and
+ * `ranges`. An edge between a node and a range depends on the two alone (the node's policies'
+ * ipBlocks), not on which other nodes are shown, so edges computed on the same ranges stay valid.
+ */
+function externalWith(world: World, groups: readonly PodGroup[], ranges: ExternalRange[], makeEdge: MakeEdge, before: Pick<ExternalEdges, 'edges' | 'perRange'>): ExternalEdges {
   const reps = groups.map((g) => g.members[0]);
-  const ranges = externalRanges({ ...world, policies: relevantPolicies(world, groups.flatMap((g) => g.members)) });
   // An index over the nodes' representatives and the ranges only (peers are matched against those alone).
   const idx = connectivityIndex({ ...world, pods: reps }, ranges.map((r) => r.endpoint));
-  const perRange = ranges.map(() => 0);
-  const edges: ReachEdge[] = [];
+  const perRange = ranges.map((_, k) => before.perRange[k] ?? 0);
+  const edges: ReachEdge[] = [...before.edges];
   for (const [i, g] of groups.entries()) {
     ranges.forEach((r, k) => {
       const out = idx.between(i, idx.podCount + k);
@@ -169,7 +184,8 @@ function externalOnly(world: World, groups: readonly PodGroup[], makeEdge: MakeE
 /**
  * At most `max` edges: namespaces are added one by one while everything fits (the first always).
  * The external ranges are split again at each step by the ipBlocks of the kept pods' policies
- * only, so that a namespace left out does not make the others' ranges finer.
+ * only, so that a namespace left out does not make the others' ranges finer. When a namespace's
+ * policies add no ipBlock, the ranges stay the same and only its own edges with them are computed.
  */
 function limitedEdges(world: World, groups: readonly PodGroup[], max: number, makeEdge: MakeEdge) {
   const namespaces = byNamespace(groups);
@@ -177,15 +193,22 @@ function limitedEdges(world: World, groups: readonly PodGroup[], max: number, ma
   const kept: PodGroup[] = [];
   const podEdges: ReachEdge[] = [];
   let ext = externalOnly(world, [], makeEdge);
+  let relevant = new Set<CompiledPolicy>();
+  let blocks = ipBlocksKey([]);
   let n = 0;
   for (; n < namespaces.length; n++) {
     const nextPod = namespaceEdges(idx, namespaces[n], kept, [], makeEdge, []);
     if (kept.length > 0 && podEdges.length + nextPod.length > max) break;
-    const nextExt = externalOnly(world, [...kept, ...namespaces[n]], makeEdge);
+    const nextRelevant = new Set([...relevant, ...relevantPolicies(world, namespaces[n].flatMap((g) => g.members))]);
+    const policies = world.policies.filter((p) => nextRelevant.has(p));
+    const nextBlocks = ipBlocksKey(policies);
+    const nextExt = nextBlocks === blocks ? externalWith(world, namespaces[n], ext.ranges, makeEdge, ext) : externalOnly(world, [...kept, ...namespaces[n]], makeEdge, policies);
     if (kept.length > 0 && podEdges.length + nextPod.length + nextExt.edges.length > max) break;
     kept.push(...namespaces[n]);
     podEdges.push(...nextPod);
     ext = nextExt;
+    relevant = nextRelevant;
+    blocks = nextBlocks;
   }
   return { ranges: ext.ranges, perRange: ext.perRange, kept, edges: [...podEdges, ...ext.edges], omitted: namespaces.slice(n).map((ns) => ns[0].namespace) };
 }
