@@ -189,7 +189,21 @@ function externalWith(world: World, groups: readonly PodGroup[], ranges: Externa
  */
 function limitedEdges(world: World, groups: readonly PodGroup[], max: number, makeEdge: MakeEdge) {
   const namespaces = byNamespace(groups);
-  const idx = connectivityIndex(world);
+  // The pair index over the first namespaces' node pods only (a prefix of world.pods holds their
+  // indices, so they stay the same): a pair's connections depend on its two pods alone, and a limit
+  // usually keeps a few namespaces of many. Rebuilt over twice as many namespaces when the loop
+  // gets past it. podsThrough[k]: the prefix that covers namespaces 0..k.
+  const podsThrough: number[] = [];
+  for (const ns of namespaces) podsThrough.push(Math.max(podsThrough[podsThrough.length - 1] ?? 0, ...ns.flatMap((g) => g.indices.map((i) => i + 1))));
+  let covered = 0;
+  let idx: ConnectivityIndex | undefined;
+  const indexFor = (n: number): ConnectivityIndex => {
+    if (!idx || n >= covered) {
+      covered = Math.min(namespaces.length, Math.max(2, 2 * (n + 1)));
+      idx = connectivityIndex(covered === namespaces.length ? world : { ...world, pods: world.pods.slice(0, podsThrough[covered - 1]) });
+    }
+    return idx;
+  };
   const kept: PodGroup[] = [];
   const podEdges: ReachEdge[] = [];
   let ext = externalOnly(world, [], makeEdge);
@@ -197,7 +211,7 @@ function limitedEdges(world: World, groups: readonly PodGroup[], max: number, ma
   let blocks = ipBlocksKey([]);
   let n = 0;
   for (; n < namespaces.length; n++) {
-    const nextPod = namespaceEdges(idx, namespaces[n], kept, [], makeEdge, []);
+    const nextPod = namespaceEdges(indexFor(n), namespaces[n], kept, [], makeEdge, []);
     if (kept.length > 0 && podEdges.length + nextPod.length > max) break;
     const nextRelevant = new Set([...relevant, ...relevantPolicies(world, namespaces[n].flatMap((g) => g.members))]);
     const policies = world.policies.filter((p) => nextRelevant.has(p));
