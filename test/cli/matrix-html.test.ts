@@ -156,11 +156,28 @@ test('a generated 1,000-pod workspace (--max-edges 100000): namespaces start col
     assert.equal(drawn.filter((id) => id.startsWith('pod:') || id.startsWith('group:') || id.startsWith('ip:')).length, 0);
     // Namespaces left out (past the edge cap, as in the panel) are listed on the page.
     if (data.model.omittedNamespaces?.length) assert.match(await page.$eval('#notices', (e) => (e as HTMLElement).innerText), new RegExp(data.model.omittedNamespaces[0]));
-    // Expanding one namespace (keyboard: focus it, Enter) draws its pods.
+    // The namespace picker (from the notice's button): every namespace of the workspace; those not in
+    // the page are disabled here (the page cannot ask for them). Choosing one leaves the others out.
+    await page.click('#omitted-choose');
+    await page.waitForSelector('#namespace-picker:not([hidden])', { timeout: 10_000 });
+    const boxes = await page.$$eval('#namespace-list input', (l) => l.map((b) => ({ ns: (b as HTMLInputElement).value, disabled: (b as HTMLInputElement).disabled, checked: (b as HTMLInputElement).checked })));
+    assert.equal(boxes.length, new Set([...namespaces, ...(data.model.omittedNamespaces ?? [])]).size);
+    assert.deepEqual(boxes.filter((b) => b.checked).map((b) => b.ns).sort(), [...namespaces].sort());
+    assert.deepEqual(boxes.filter((b) => b.disabled).map((b) => b.ns).sort(), [...(data.model.omittedNamespaces ?? [])].sort());
     const first = [...namespaces][0];
+    await page.click('#namespace-none');
+    await page.check(`#namespace-list li[data-namespace="${first}"] input`);
+    await page.click('#namespace-apply');
+    await page.waitForFunction((want) => [...document.querySelectorAll('#graph-svg .node[data-id^="ns:"]')].map((n) => n.getAttribute('data-id')).join() === want, `ns:${first}`, { timeout: DEADLINE_MS });
+    // Expanding one namespace (keyboard: focus it, Enter) draws its pods.
     await page.focus(`.node[data-id="ns:${first}"]`);
     await page.keyboard.press('Enter');
     await page.waitForSelector(`.node[data-id^="pod:${first}/"], .node[data-id^="group:${first}/"]`, { timeout: DEADLINE_MS });
+    // Every namespace of the page again.
+    await page.click('#namespaces-button');
+    await page.click('#namespace-all');
+    await page.click('#namespace-apply');
+    await page.waitForFunction((k) => document.querySelectorAll('#graph-svg .node[data-id^="ns:"]').length === k, namespaces.size - 1, { timeout: DEADLINE_MS });
     // The matrix: far fewer cells in the DOM than pairs; the last row appears once scrolled there.
     await page.click('#tab-matrix');
     const n = await page.$$eval('.rowhead', () => document.querySelector('#matrix')!.getAttribute('aria-rowcount'));

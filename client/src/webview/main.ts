@@ -246,7 +246,11 @@ function drawNotices(m: ReachabilityModel): void {
   if (m.caveats.length) parts.push(h('details', { class: 'caveats' }, h('summary', {}, S('Caveats')), h('ul', {}, ...m.caveats.map((c) => h('li', {}, c)))));
   // `omittedNamespaces` is newer than the contract this was written against: read it when present.
   const omitted = (m as { omittedNamespaces?: readonly string[] }).omittedNamespaces;
-  if (omitted?.length) parts.push(h('p', { class: 'omitted' }, `${S('Namespaces left out (too many connections to show at once): choose namespaces with the filter')}: ${omitted.join(', ')}`));
+  if (omitted?.length) {
+    const choose = h('button', { id: 'omitted-choose' }, S('Choose namespaces…'));
+    choose.addEventListener('click', () => picker.open());
+    parts.push(h('p', { class: 'omitted' }, `${S('Namespaces left out (too many connections to show at once): choose namespaces with the filter')}: ${omitted.join(', ')} `, choose));
+  }
   notices.replaceChildren(...parts);
 }
 

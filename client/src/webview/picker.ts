@@ -63,6 +63,11 @@ export class NamespacePicker {
     this.fill();
   }
 
+  /** Opens the picker (its filter focused). */
+  open(): void {
+    this.toggle(true);
+  }
+
   private toggle(open: boolean): void {
     this.panel.hidden = !open;
     this.button.setAttribute('aria-expanded', String(open));

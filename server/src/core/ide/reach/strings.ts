@@ -81,6 +81,7 @@ export function reachStrings(): Record<string, string> {
     '{0} identical pods': t('{0} identical pods'),
     'Namespaces left out (too many connections to show at once): choose namespaces with the filter': t('Namespaces left out (too many connections to show at once): choose namespaces with the filter'),
     '{0} of {1} namespaces shown': t('{0} of {1} namespaces shown'),
+    'Choose namespaces…': t('Choose namespaces…'),
     'Select all': t('Select all'),
     'Select none': t('Select none'),
     'Show the chosen namespaces': t('Show the chosen namespaces'),
