@@ -154,8 +154,10 @@ function html(webview: vscode.Webview, dist: vscode.Uri): string {
   const nonce = crypto.randomBytes(18).toString('base64');
   const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js'));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css'));
-  // worker-src blob: the layout worker (ELK) is started from the view script's own text.
-  const csp = `default-src 'none'; script-src ${webview.cspSource} 'nonce-${nonce}'; style-src ${webview.cspSource}; img-src ${webview.cspSource} data:; font-src ${webview.cspSource}; worker-src blob:`;
+  const worker = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'elk-worker.js'));
+  // The layout worker (ELK): its text is fetched from dist/elk-worker.js (connect-src) after the
+  // first paint and started from a blob: URL (worker-src).
+  const csp = `default-src 'none'; script-src ${webview.cspSource} 'nonce-${nonce}'; style-src ${webview.cspSource}; img-src ${webview.cspSource} data:; font-src ${webview.cspSource}; connect-src ${webview.cspSource}; worker-src blob:`;
   return `<!DOCTYPE html>
 <html lang="${vscode.env.language.replace(/[^A-Za-z0-9-]/g, '')}">
 <head>
@@ -165,7 +167,7 @@ function html(webview: vscode.Webview, dist: vscode.Uri): string {
 <link rel="stylesheet" href="${style.toString()}">
 <title>${vscode.l10n.t('Reachability')}</title>
 </head>
-<body>
+<body data-elk-worker="${worker.toString()}">
 <div id="app"></div>
 <script nonce="${nonce}" src="${script.toString()}"></script>
 </body>

@@ -10,6 +10,9 @@ import type { EdgeExplanation, ReachabilityModel, ReachabilityWire } from '../..
 import { decodeReachability } from '../../server/src/core/ide/reach/wire';
 import { VIEW_STRING_KEYS } from '../../client/src/webview/protocol';
 import { setLocale } from '../../server/src/core/l10n';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from '../harness/files';
 
 const evil = '</script><script>alert(1)</script><!--';
 const model: ReachabilityModel = {
@@ -77,4 +80,16 @@ test('the view strings are the keys the webview asks for, translated', () => {
   } finally {
     setLocale('en');
   }
+});
+
+test("the layout worker is the page's last block, a data block (never run as a page script) that reads back unchanged", () => {
+  // The worker as shipped (dist/elk-worker.js is a copy): inlined, it must not end its element or start an HTML comment,
+  // since escaping those would change the code.
+  const worker = fs.readFileSync(path.join(repoRoot(), 'node_modules', 'elkjs', 'lib', 'elk-worker.min.js'), 'utf8');
+  assert.doesNotMatch(worker, /<\/script|<!--/i);
+  const html = renderReachHtml({ model, explanations: {}, script: 'x()', css: '', elkWorker: worker, nonce: 'n0nce', lang: 'en' });
+  const block = /<script type="text\/plain" id="netpol-elk-worker">([\s\S]*?)<\/script>\n<\/body>/.exec(html)?.[1];
+  assert.equal(block, worker);
+  assert.ok(html.indexOf('id="netpol-elk-worker"') > html.indexOf('id="netpol-explanations"'));
+  assert.equal((html.match(/<script nonce="n0nce">/g) ?? []).length, 1);
 });

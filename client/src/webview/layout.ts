@@ -7,25 +7,38 @@
  *   ready yet (its first layout in a page), so the first paint does not wait for ELK.
  * - `elkLayout`: ELK (elkjs) in a Web Worker made from the worker script's text (a `blob:` URL:
  *   VS Code webviews and the HTML page allow `worker-src blob:` and nothing else), so compiling
- *   and starting ELK (1.6 MB of generated code, about a second) never blocks the page. If the worker
- *   cannot start or fails, `elkLayout` rejects and the quick layout stays.
+ *   and starting ELK (1.6 MB of generated code, about a second) never blocks the page. The text is
+ *   not part of the view's script (parsing it there delayed the first paint): the HTML page embeds
+ *   it in a `<script type="text/plain" id="netpol-elk-worker">` at its end, the VS Code panel names
+ *   dist/elk-worker.js in `<body data-elk-worker="…">` and it is fetched. If the worker cannot
+ *   start or fails, `elkLayout` rejects and the quick layout stays.
  */
 import ELK from 'elkjs/lib/elk-api.js';
 import type { ELK as ElkApi, ElkNode } from 'elkjs/lib/elk-api';
-// The worker script's text (scripts/build.mjs loads elkjs/lib/elk-worker.min.js as a string).
-import elkWorkerSource from 'elk-worker-source';
 
-let elk: ElkApi | undefined;
+let elk: Promise<ElkApi> | undefined;
 let failure: Error | undefined;
 const failed = new Set<(err: Error) => void>();
 let laidOut = false;
 
-/** Starts the ELK worker (once); call early so that it compiles while the page draws. */
+/** The worker script's text: embedded in the page, or fetched from the URL the page names. */
+async function workerSource(): Promise<string> {
+  if (document.readyState === 'loading') await new Promise((r) => document.addEventListener('DOMContentLoaded', r, { once: true }));
+  const embedded = document.getElementById('netpol-elk-worker');
+  if (embedded?.textContent) return embedded.textContent;
+  const url = document.body.dataset.elkWorker;
+  if (!url) throw new Error('no layout worker script in the page');
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`the layout worker script: ${res.status} ${res.statusText}`);
+  return res.text();
+}
+
+/** Starts the ELK worker (once). */
 export function startElk(): void {
   if (elk || failure) return;
-  try {
-    const url = URL.createObjectURL(new Blob([elkWorkerSource], { type: 'text/javascript' }));
-    elk = new ELK({
+  elk = workerSource().then((source) => {
+    const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+    return new ELK({
       workerFactory: () => {
         const w = new Worker(url);
         // A worker the CSP or the browser refuses, or that throws, fails every layout asked of it.
@@ -33,9 +46,8 @@ export function startElk(): void {
         return w;
       },
     });
-  } catch (err) {
-    fail(err instanceof Error ? err : new Error(String(err)));
-  }
+  });
+  elk.catch((err: unknown) => fail(err instanceof Error ? err : new Error(String(err))));
 }
 
 function fail(err: Error): void {
@@ -58,13 +70,13 @@ export function elkFailed(): boolean {
 export async function elkLayout(graph: ElkNode): Promise<ElkNode> {
   startElk();
   if (failure || !elk) throw failure ?? new Error('no layout worker');
-  const api = elk;
+  const pending = elk;
   let onFail: ((err: Error) => void) | undefined;
   try {
     const laid = await new Promise<ElkNode>((resolve, reject) => {
       onFail = reject;
       failed.add(reject);
-      api.layout(graph).then(resolve, reject);
+      pending.then((api) => api.layout(graph)).then(resolve, reject);
     });
     laidOut = true;
     return laid;
@@ -73,7 +85,6 @@ export async function elkLayout(graph: ElkNode): Promise<ElkNode> {
   }
 }
 
-/** Room between top-level boxes for the straight edges and their arrowheads. */
 const GAP = 56;
 const PAD = { top: 28, left: 12, bottom: 12, right: 12 };
 

@@ -54,15 +54,27 @@ export interface GraphView {
   readonly nodeCount: number;
 }
 
-/** What an edge was when the panel opened: to tell what changed since. */
-export type Baseline = ReadonlyMap<string, { readonly from: string; readonly to: string; readonly label: string }>;
+/** What an edge was when the panel opened: to tell what changed since (a Map, or `baselineOf`). */
+export interface Baseline {
+  get(id: string): { readonly from: string; readonly to: string; readonly label: string } | undefined;
+  keys(): Iterable<string>;
+}
 
+/** The model each `baselineOf` baseline was taken from (models are never changed once received). */
+const baselineSource = new WeakMap<Baseline, ReachabilityModel>();
+
+/** The baseline of `model`, built on first use: a model compared with its own baseline has no change, at no cost. */
 export function baselineOf(model: ReachabilityModel): Baseline {
-  return new Map(model.edges.map((e) => [e.id, { from: e.from, to: e.to, label: e.label }]));
+  let map: Map<string, { from: string; to: string; label: string }> | undefined;
+  const edges = () => (map ??= new Map(model.edges.map((e) => [e.id, { from: e.from, to: e.to, label: e.label }])));
+  const b: Baseline = { get: (id) => edges().get(id), keys: () => edges().keys() };
+  baselineSource.set(b, model);
+  return b;
 }
 
 /** Edges added or relabelled, and edge ids removed, since `baseline`. */
 export function changesSince(model: ReachabilityModel, baseline: Baseline): { changed: Set<string>; removed: string[] } {
+  if (baselineSource.get(baseline) === model) return { changed: new Set(), removed: [] };
   const changed = new Set<string>();
   const present = new Set<string>();
   for (const e of model.edges) {
@@ -217,8 +229,11 @@ export function edgeAllows(edge: ReachEdge | undefined, port: number | undefined
 /** The ports worth offering in the matrix: every single port and range start the edges mention, by protocol. */
 export function portChoices(model: ReachabilityModel, max = 200): { port: number; protocol: string }[] {
   const seen = new Map<string, { port: number; protocol: string }>();
+  // Edges decoded from the wire share their port sets: each set is read once.
+  const read = new Set<readonly PortSpan[]>();
   for (const e of model.edges) {
-    if (e.all) continue;
+    if (e.all || read.has(e.allowed)) continue;
+    read.add(e.allowed);
     for (const s of e.allowed) {
       for (const [lo, hi] of s.ports) {
         if (lo === 1 && hi === 65535) continue;

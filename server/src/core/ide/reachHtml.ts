@@ -32,6 +32,8 @@ export interface ReachHtmlInput {
   /** dist/webview.js and dist/webview.css. */
   readonly script: string;
   readonly css: string;
+  /** dist/elk-worker.js, the layout worker's text (absent: the view keeps its quick layout). */
+  readonly elkWorker?: string;
   /** A fresh random value per page (the CSP nonce). */
   readonly nonce: string;
   /** The page's language (`en`, `ko`). */
@@ -55,7 +57,7 @@ export function renderReachHtml(input: ReachHtmlInput): string {
   const data = { model: encodeReachability(input.model), strings: viewStrings(), explained: Object.keys(input.explanations).length };
   const title = input.model.strings['Reachability'] ?? 'Reachability';
   // Our own text (the nonce is sanitized above): no quote or angle bracket to escape.
-  // worker-src blob: the layout (ELK) runs in a worker made from the script's own text.
+  // worker-src blob: the layout (ELK) runs in a worker made from the text of the page's last block.
   const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src data:; worker-src blob:; base-uri 'none'; form-action 'none'`;
   return [
     '<!DOCTYPE html>',
@@ -72,6 +74,8 @@ export function renderReachHtml(input: ReachHtmlInput): string {
     `<script type="application/json" id="netpol-data">${jsonForScript(data)}</script>`,
     `<script nonce="${nonce}">${inline(input.script, 'script')}</script>`,
     `<script type="application/json" id="netpol-explanations">${jsonForScript(input.explanations)}</script>`,
+    // The layout worker's text, last: read after the first paint (a data block, never run as a page script).
+    ...(input.elkWorker === undefined ? [] : [`<script type="text/plain" id="netpol-elk-worker">${inline(input.elkWorker, 'script')}</script>`]),
     '</body>',
     '</html>',
     '',
