@@ -186,12 +186,13 @@ async function redraw(): Promise<void> {
     drawQuick(q, view, handlers);
     show(q, 'quick');
   };
-  // Until ELK has laid out a graph in this page (its worker starts with the page, and takes about
-  // a second), the same graph is drawn at once in the quick layout, then ELK's replaces it.
+  // Until ELK has laid out a graph in this page (its worker starts after the first paint and takes
+  // a second or more), the same graph is drawn at once in the quick layout, then ELK's replaces it.
   if (!elkWarm() || elkFailed()) quick();
   if (elkFailed()) return;
   if (!elkWarm()) {
     await firstPaint;
+    if (gen !== generation) return;
     startElk();
   }
   const fresh = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
