@@ -7,7 +7,7 @@
  */
 import type { PodInfo } from '../../model/inventory';
 import type { CompiledPolicy, PolicyRef } from '../../semantics/compile';
-import { namespaceLabels, policiesSelecting, World } from '../../semantics/evaluate';
+import { Endpoint, namespaceLabels, policiesSelecting, World } from '../../semantics/evaluate';
 import {
   ConnSet,
   ConnectivityIndex,
@@ -17,6 +17,7 @@ import {
   connToJson,
   connectivityIndex,
   externalRanges,
+  externalRangeEndpoints,
   ipBlocksKey,
   pairConnections,
   ExternalRange,
@@ -206,8 +207,12 @@ function limitedEdges(world: World, groups: readonly PodGroup[], max: number, ma
   };
   const kept: PodGroup[] = [];
   const podEdges: ReachEdge[] = [];
-  let ext = externalOnly(world, [], makeEdge);
+  // While adding namespaces, the edges with the external ranges are only counted (against the
+  // ranges' endpoints, without their CIDRs); they are made once, for the namespaces kept.
+  let extCount = 0;
+  let ends: Endpoint[] = [];
   let relevant = new Set<CompiledPolicy>();
+  let keptPolicies: CompiledPolicy[] = [];
   let blocks = ipBlocksKey([]);
   let n = 0;
   for (; n < namespaces.length; n++) {
@@ -216,15 +221,35 @@ function limitedEdges(world: World, groups: readonly PodGroup[], max: number, ma
     const nextRelevant = new Set([...relevant, ...relevantPolicies(world, namespaces[n].flatMap((g) => g.members))]);
     const policies = world.policies.filter((p) => nextRelevant.has(p));
     const nextBlocks = ipBlocksKey(policies);
-    const nextExt = nextBlocks === blocks ? externalWith(world, namespaces[n], ext.ranges, makeEdge, ext) : externalOnly(world, [...kept, ...namespaces[n]], makeEdge, policies);
-    if (kept.length > 0 && podEdges.length + nextPod.length + nextExt.edges.length > max) break;
+    // The same ipBlocks, the same ranges: the kept nodes' edges with them stay as counted.
+    const same = nextBlocks === blocks;
+    const nextEnds = same ? ends : externalRangeEndpoints({ ...world, policies });
+    const nextCount = same ? extCount + countExternal(world, namespaces[n], nextEnds) : countExternal(world, [...kept, ...namespaces[n]], nextEnds);
+    if (kept.length > 0 && podEdges.length + nextPod.length + nextCount > max) break;
     kept.push(...namespaces[n]);
     podEdges.push(...nextPod);
-    ext = nextExt;
+    extCount = nextCount;
+    ends = nextEnds;
     relevant = nextRelevant;
+    keptPolicies = policies;
     blocks = nextBlocks;
   }
+  const ext = externalOnly(world, kept, makeEdge, keptPolicies);
   return { ranges: ext.ranges, perRange: ext.perRange, kept, edges: [...podEdges, ...ext.edges], omitted: namespaces.slice(n).map((ns) => ns[0].namespace) };
+}
+
+/** How many edges `groups` have with the ranges whose endpoints are `ends` (both ways), as externalWith makes them. */
+function countExternal(world: World, groups: readonly PodGroup[], ends: readonly Endpoint[]): number {
+  if (ends.length === 0 || groups.length === 0) return 0;
+  const idx = connectivityIndex({ ...world, pods: groups.map((g) => g.members[0]) }, ends);
+  let count = 0;
+  for (let i = 0; i < groups.length; i++) {
+    for (let k = 0; k < ends.length; k++) {
+      if (!connIsEmpty(idx.between(i, idx.podCount + k))) count++;
+      if (!connIsEmpty(idx.between(idx.podCount + k, i))) count++;
+    }
+  }
+  return count;
 }
 
 /**
