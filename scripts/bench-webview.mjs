@@ -1,8 +1,10 @@
 // The reachability view's first paint: `netpol-lens matrix --format html` of a workspace, opened
 // in headless Chromium (playwright-core, /usr/bin/chromium or CHROMIUM_PATH), timed from
 // navigation start to the view's `netpol-first-paint` performance mark (set in the first
-// animation frame after the graph, or the matrix, is in the DOM). The page runs the same script as
-// the VS Code webview (dist/webview.js). Used by scripts/bench.mjs; alone:
+// animation frame after the graph, or the matrix, is in the DOM: the graph in the quick layout,
+// client/src/webview/layout.ts, while ELK starts in its worker), and to `netpol-layout` (the first
+// frame with ELK's layout drawn in its place). The page runs the same script as the VS Code
+// webview (dist/webview.js). Used by scripts/bench.mjs; alone:
 //   node scripts/bench-webview.mjs <workspace folder> [maxEdges...]
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -38,6 +40,7 @@ export async function measureWebview(workspace, { maxEdges = 10000, runs = 3, ti
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
     const paints = [];
     const scripts = [];
+    const layouts = [];
     const errors = [];
     try {
       for (let i = 0; i < runs; i++) {
@@ -45,15 +48,18 @@ export async function measureWebview(workspace, { maxEdges = 10000, runs = 3, ti
         page.on('pageerror', (e) => errors.push(e.message));
         await page.goto(pathToFileURL(file).href, { waitUntil: 'commit', timeout: timeoutMs });
         await page.waitForSelector('body[data-painted="true"]', { timeout: timeoutMs });
-        const t = await page.evaluate(() => ({ paint: performance.getEntriesByName('netpol-first-paint')[0]?.startTime, interactive: performance.getEntriesByType('navigation')[0]?.domInteractive }));
+        // ELK's layout (it replaces the quick layout; a page without a layout worker keeps the quick one).
+        await page.waitForFunction(() => performance.getEntriesByName('netpol-layout').length > 0 || document.body.dataset.layoutError !== undefined, null, { timeout: timeoutMs }).catch(() => undefined);
+        const t = await page.evaluate(() => ({ paint: performance.getEntriesByName('netpol-first-paint')[0]?.startTime, layout: performance.getEntriesByName('netpol-layout')[0]?.startTime, interactive: performance.getEntriesByType('navigation')[0]?.domInteractive }));
         paints.push(Math.round(t.paint));
         scripts.push(Math.round(t.interactive));
+        layouts.push(t.layout === undefined ? null : Math.round(t.layout));
         await page.close();
       }
     } finally {
       await browser.close();
     }
-    return { maxEdges, htmlBytes: cli.stdout.length, cliMs: Math.round(cliMs), pods: model.pods, nodes: model.nodes, edges: model.edges, paintSamples: paints, paintMs: median(paints), scriptDoneSamples: scripts, errors };
+    return { maxEdges, htmlBytes: cli.stdout.length, cliMs: Math.round(cliMs), pods: model.pods, nodes: model.nodes, edges: model.edges, paintSamples: paints, paintMs: median(paints), scriptDoneSamples: scripts, layoutSamples: layouts, layoutMs: median(layouts.filter((x) => x !== null)), errors };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

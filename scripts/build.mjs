@@ -1,5 +1,6 @@
 // Bundles the client, the language server and the CLI with esbuild into dist/.
 import { build } from 'esbuild';
+import { copyFile, mkdir } from 'node:fs/promises';
 
 const common = {
   bundle: true,
@@ -18,4 +19,7 @@ await Promise.all([
   // The reachability view (webview and `matrix --format html`): a browser script with elkjs, and its stylesheet.
   build({ ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['client/src/webview/main.ts'], outfile: 'dist/webview.js', sourcemap: false }),
   build({ ...common, platform: 'browser', entryPoints: ['client/src/webview/view.css'], outfile: 'dist/webview.css', sourcemap: false }),
+  // The view's layout worker (elkjs's worker build, as shipped): the view reads its text after the
+  // first paint and starts it from a blob: URL (client/src/webview/layout.ts); the HTML page inlines it.
+  mkdir('dist', { recursive: true }).then(() => copyFile('node_modules/elkjs/lib/elk-worker.min.js', 'dist/elk-worker.js')),
 ]);

@@ -7,7 +7,7 @@
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { EdgeExplanation, FromView, ReachabilityModel, ToView } from './webview/protocol';
+import type { EdgeExplanation, FromView, ReachabilityWire, ToView } from './webview/protocol';
 
 export const REACHABILITY_REQUEST = 'netpolLens/reachability';
 export const EXPLAIN_EDGE_REQUEST = 'netpolLens/explainEdge';
@@ -37,6 +37,8 @@ export class ReachabilityPanel {
   private asking = false;
   private again = false;
   private ready = false;
+  /** The namespaces the view's picker chose (undefined: the server's default, every namespace up to its edge limit). */
+  private namespaces: readonly string[] | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   /** Opens the panel beside the editor, or reveals it. */
@@ -97,7 +99,8 @@ export class ReachabilityPanel {
     this.asking = true;
     this.post({ type: 'updating' });
     try {
-      const model = await c.sendRequest<ReachabilityModel | null>(REACHABILITY_REQUEST, {});
+      // The wire form (packed edges) goes to the view as it came: the view decodes it.
+      const model = await c.sendRequest<ReachabilityWire | null>(REACHABILITY_REQUEST, this.namespaces ? { namespaces: this.namespaces } : {});
       if (model) this.post({ type: 'model', model, strings: viewStrings() });
       else this.post({ type: 'error', message: vscode.l10n.t('The language server could not compute the reachability model; see the "NetworkPolicy Lens" output.') });
     } catch (err) {
@@ -126,6 +129,9 @@ export class ReachabilityPanel {
       }
     } else if (m.type === 'open') {
       await openAt(m.file, m.line, m.column);
+    } else if (m.type === 'namespaces') {
+      this.namespaces = Array.isArray(m.namespaces) ? m.namespaces.filter((n): n is string => typeof n === 'string') : undefined;
+      await this.refresh();
     }
   }
 
@@ -143,12 +149,15 @@ async function openAt(file: string, line: number, column?: number): Promise<void
   await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(pos, pos), preview: false });
 }
 
-/** The panel's page: the bundled script and stylesheet only, under a strict Content-Security-Policy. */
+/** The panel's page: the bundled script and stylesheet only (and the layout worker from a blob: URL), under a strict Content-Security-Policy. */
 function html(webview: vscode.Webview, dist: vscode.Uri): string {
   const nonce = crypto.randomBytes(18).toString('base64');
   const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js'));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css'));
-  const csp = `default-src 'none'; script-src ${webview.cspSource} 'nonce-${nonce}'; style-src ${webview.cspSource}; img-src ${webview.cspSource} data:; font-src ${webview.cspSource}`;
+  const worker = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'elk-worker.js'));
+  // The layout worker (ELK): its text is fetched from dist/elk-worker.js (connect-src) after the
+  // first paint and started from a blob: URL (worker-src).
+  const csp = `default-src 'none'; script-src ${webview.cspSource} 'nonce-${nonce}'; style-src ${webview.cspSource}; img-src ${webview.cspSource} data:; font-src ${webview.cspSource}; connect-src ${webview.cspSource}; worker-src blob:`;
   return `<!DOCTYPE html>
 <html lang="${vscode.env.language.replace(/[^A-Za-z0-9-]/g, '')}">
 <head>
@@ -158,7 +167,7 @@ function html(webview: vscode.Webview, dist: vscode.Uri): string {
 <link rel="stylesheet" href="${style.toString()}">
 <title>${vscode.l10n.t('Reachability')}</title>
 </head>
-<body>
+<body data-elk-worker="${worker.toString()}">
 <div id="app"></div>
 <script nonce="${nonce}" src="${script.toString()}"></script>
 </body>

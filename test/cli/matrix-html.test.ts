@@ -75,6 +75,11 @@ test('the guide: frontend → backend is an edge, database → backend is not; t
     assert.ok(!edges.some((e) => e.from === 'pod:default/database' && e.to === backend), 'database → backend must not be an edge');
     // The guide's backend is isolated both ways: the node carries both marks.
     assert.equal(await page.$$eval(`.node[data-id="${backend}"] .iso-bar`, (b) => b.length), 2);
+    // ELK lays the graph out in its worker (a blob: URL the CSP allows) and replaces the quick layout.
+    await page.waitForSelector('body[data-layout="elk"]', { timeout: DEADLINE_MS });
+    assert.equal(await page.$eval('#graph-svg', (s) => s.getAttribute('data-layout')), 'layered');
+    const marks = await page.evaluate(() => ['netpol-first-paint', 'netpol-layout'].map((n) => performance.getEntriesByName(n)[0]?.startTime ?? -1));
+    assert.ok(marks[0] >= 0 && marks[0] <= marks[1], `first paint ${marks[0]} ms, ELK layout ${marks[1]} ms`);
     // Click the edge (its label) and read the explanation embedded in the page.
     await page.click(`.edge[data-from="${frontend}"][data-to="${backend}"] .edge-label`);
     const text = await page.waitForSelector('#explain .verdict', { timeout: 10_000 }).then(() => page.$eval('#explain', (e) => (e as HTMLElement).innerText));
@@ -103,6 +108,28 @@ test('the guide: frontend → backend is an edge, database → backend is not; t
   }
 });
 
+test('no layout worker (a CSP without worker-src): the quick layout is the view, with the same edges', async () => {
+  const { file, dir } = html(seed);
+  const text = fs.readFileSync(file, 'utf8');
+  assert.match(text, /worker-src blob:; /);
+  fs.writeFileSync(file, text.replace('worker-src blob:; ', ''));
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  try {
+    const { page, problems } = await open(browser, file);
+    await page.waitForSelector('body[data-layout-error]', { timeout: DEADLINE_MS });
+    assert.equal(await page.$eval('#graph-svg', (s) => s.getAttribute('data-layout')), 'quick');
+    const edges = await edgeLabels(page);
+    const frontend = 'pod:default/frontend-pod';
+    assert.ok(edges.some((e) => e.from === frontend && e.to.startsWith('pod:default/backend')), JSON.stringify(edges));
+    assert.ok(!edges.some((e) => e.from === 'pod:default/database' && e.to.startsWith('pod:default/backend')));
+    // The refused worker is the only complaint.
+    assert.deepEqual(problems.filter((p) => !/Content Security Policy|worker/i.test(p)), []);
+  } finally {
+    await browser.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a generated 1,000-pod workspace (--max-edges 100000): namespaces start collapsed, the matrix is virtualised and scrolls to the last pod; no request, no error', async () => {
   const gen = (await import(pathToFileURL(path.join(root, 'scripts', 'gen-policies.mjs')).href)) as { generateWorkspace(o: object): { name: string; text: string }[] };
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-ws-'));
@@ -117,8 +144,10 @@ test('a generated 1,000-pod workspace (--max-edges 100000): namespaces start col
     // (611k allowed pairs in all); a higher cap gives the view a few hundred nodes and 30k edges.
     out = html([ws, '--max-edges', '100000']);
     const data = JSON.parse(/<script type="application\/json" id="netpol-data">([\s\S]*?)<\/script>/.exec(fs.readFileSync(out.file, 'utf8'))![1]) as { model: { nodes: { kind: string; namespace?: string; label: string }[]; namespaces: unknown[]; edges: unknown[]; omittedNamespaces?: string[] }; explained: number };
-    assert.ok(data.model.nodes.length > 300 && data.model.edges.length > 20_000, `${data.model.nodes.length} nodes, ${data.model.edges.length} edges`);
-    assert.equal(data.explained, Math.min(2000, data.model.edges.length));
+    // The wire form: three numbers an edge.
+    const edgeCount = data.model.edges.length / 3;
+    assert.ok(data.model.nodes.length > 300 && edgeCount > 20_000, `${data.model.nodes.length} nodes, ${edgeCount} edges`);
+    assert.equal(data.explained, Math.min(2000, edgeCount));
     const { page, problems, requests } = await open(browser, out.file);
     // Collapsed: one node per namespace shown (and one for the external ranges), no pod node drawn.
     const namespaces = new Set(data.model.nodes.filter((n) => n.kind === 'pods').map((n) => n.namespace));
@@ -127,11 +156,28 @@ test('a generated 1,000-pod workspace (--max-edges 100000): namespaces start col
     assert.equal(drawn.filter((id) => id.startsWith('pod:') || id.startsWith('group:') || id.startsWith('ip:')).length, 0);
     // Namespaces left out (past the edge cap, as in the panel) are listed on the page.
     if (data.model.omittedNamespaces?.length) assert.match(await page.$eval('#notices', (e) => (e as HTMLElement).innerText), new RegExp(data.model.omittedNamespaces[0]));
-    // Expanding one namespace (keyboard: focus it, Enter) draws its pods.
+    // The namespace picker (from the notice's button): every namespace of the workspace; those not in
+    // the page are disabled here (the page cannot ask for them). Choosing one leaves the others out.
+    await page.click('#omitted-choose');
+    await page.waitForSelector('#namespace-picker:not([hidden])', { timeout: 10_000 });
+    const boxes = await page.$$eval('#namespace-list input', (l) => l.map((b) => ({ ns: (b as HTMLInputElement).value, disabled: (b as HTMLInputElement).disabled, checked: (b as HTMLInputElement).checked })));
+    assert.equal(boxes.length, new Set([...namespaces, ...(data.model.omittedNamespaces ?? [])]).size);
+    assert.deepEqual(boxes.filter((b) => b.checked).map((b) => b.ns).sort(), [...namespaces].sort());
+    assert.deepEqual(boxes.filter((b) => b.disabled).map((b) => b.ns).sort(), [...(data.model.omittedNamespaces ?? [])].sort());
     const first = [...namespaces][0];
+    await page.click('#namespace-none');
+    await page.check(`#namespace-list li[data-namespace="${first}"] input`);
+    await page.click('#namespace-apply');
+    await page.waitForFunction((want) => [...document.querySelectorAll('#graph-svg .node[data-id^="ns:"]')].map((n) => n.getAttribute('data-id')).join() === want, `ns:${first}`, { timeout: DEADLINE_MS });
+    // Expanding one namespace (keyboard: focus it, Enter) draws its pods.
     await page.focus(`.node[data-id="ns:${first}"]`);
     await page.keyboard.press('Enter');
     await page.waitForSelector(`.node[data-id^="pod:${first}/"], .node[data-id^="group:${first}/"]`, { timeout: DEADLINE_MS });
+    // Every namespace of the page again.
+    await page.click('#namespaces-button');
+    await page.click('#namespace-all');
+    await page.click('#namespace-apply');
+    await page.waitForFunction((k) => document.querySelectorAll('#graph-svg .node[data-id^="ns:"]').length === k, namespaces.size - 1, { timeout: DEADLINE_MS });
     // The matrix: far fewer cells in the DOM than pairs; the last row appears once scrolled there.
     await page.click('#tab-matrix');
     const n = await page.$$eval('.rowhead', () => document.querySelector('#matrix')!.getAttribute('aria-rowcount'));

@@ -23,7 +23,7 @@ test('the extension packages into a .vsix with the bundles and docs only', { tim
     const ls = spawnSync('npx', ['--no-install', 'vsce', 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' });
     assert.equal(ls.status, 0, ls.stderr);
     const files = ls.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
-    for (const f of ['dist/client.js', 'dist/server.js', 'dist/cli.js', 'dist/webview.js', 'dist/webview.css', 'package.json', 'schemas/networkpolicy.schema.json', 'docs/rules/NP204-invalid-end-port.md', 'package.nls.json', 'package.nls.ko.json', 'l10n/bundle.l10n.ko.json']) {
+    for (const f of ['dist/client.js', 'dist/server.js', 'dist/cli.js', 'dist/webview.js', 'dist/webview.css', 'dist/elk-worker.js', 'package.json', 'schemas/networkpolicy.schema.json', 'docs/rules/NP204-invalid-end-port.md', 'package.nls.json', 'package.nls.ko.json', 'l10n/bundle.l10n.ko.json']) {
       assert.ok(files.includes(f), `${f} missing from the package: ${files.join(', ')}`);
     }
     for (const f of files) assert.ok(!/^(server|client|test|scripts|examples)\//.test(f) && !f.endsWith('.map') && !f.endsWith('.ts'), `${f} should not ship`);

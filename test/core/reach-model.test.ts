@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildReachabilityModel, explainEdge, lineLocator, loadWorkspace, REACH_STRING_KEYS, setLocale } from '../../server/src/core';
+import { buildReachabilityModel, decodeReachability, encodeReachability, explainEdge, lineLocator, loadWorkspace, REACH_STRING_KEYS, setLocale } from '../../server/src/core';
 import type { Endpoint, ReachabilityModel, ReachEdge, World, WorkspaceFile } from '../../server/src/core';
 import { ALL_CONNECTIONS, connEquals, connOf, NO_CONNECTIONS, pairConnections } from '../../server/src/core/semantics/connset';
 import type { ConnSet } from '../../server/src/core/semantics/connset';
@@ -319,7 +319,23 @@ test('property: every edge, and every missing edge, equals pairConnections for e
     if (limited.omittedNamespaces) {
       assert.deepEqual([...limited.namespaces.map((n) => n.name), ...limited.omittedNamespaces], model.namespaces.map((n) => n.name));
       limitedRuns++;
+      // Every namespace stays reachable: the picker's list names them all, and asking for a left-out one shows it, just as exact.
+      assert.deepEqual(limited.allNamespaces, model.namespaces.map((n) => n.name));
+      const last = limited.omittedNamespaces[limited.omittedNamespaces.length - 1];
+      const asked = buildReachabilityModel(world, undefined, { namespaces: [last], maxEdges: 4 });
+      assert.deepEqual(asked.namespaces.map((n) => n.name), [last]);
+      assert.deepEqual(asked.allNamespaces, limited.allNamespaces);
+      checkModel(world, asked, 0x5eed + w);
     }
+    // A limit nothing passes: every namespace, the same edges as without a limit (the limited path
+    // builds its pair index over the first namespaces and grows it; the edges' order differs).
+    const unlimited = buildReachabilityModel(world, undefined, { maxEdges: 1e9 });
+    const byId = (es: readonly ReachEdge[]) => [...es].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    assert.deepEqual(byId(unlimited.edges), byId(model.edges), `seed ${0x5eed + w}`);
+    assert.deepEqual(unlimited.nodes, model.nodes);
+    // The wire form (the LSP answer, the page's data) gives back the same model, edge for edge.
+    for (const m of [model, limited]) assert.deepEqual(decodeReachability(encodeReachability(m)), m);
+    if (model.edges.length > 20) assert.ok(JSON.stringify(encodeReachability(model)).length < JSON.stringify(model).length);
   }
   assert.ok(edges > 1000, `edges checked: ${edges}`);
   assert.ok(grouped > 0, `some worlds have grouped pods: ${grouped}`);

@@ -6,9 +6,13 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { renderReachHtml, viewStrings } from '../../server/src/core/ide/reachHtml';
-import type { ReachabilityModel } from '../../server/src/core/ide/reachModel';
+import type { EdgeExplanation, ReachabilityModel, ReachabilityWire } from '../../server/src/core/ide/reachModel';
+import { decodeReachability } from '../../server/src/core/ide/reach/wire';
 import { VIEW_STRING_KEYS } from '../../client/src/webview/protocol';
 import { setLocale } from '../../server/src/core/l10n';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from '../harness/files';
 
 const evil = '</script><script>alert(1)</script><!--';
 const model: ReachabilityModel = {
@@ -21,8 +25,8 @@ const model: ReachabilityModel = {
   strings: { Reachability: 'Reachability' },
 };
 
-function page(script = 'console.log(1)', css = 'body{}', nonce = 'n0nce') {
-  return renderReachHtml({ model, explanations: {}, script, css, nonce, lang: 'en' });
+function page(script = 'console.log(1)', css = 'body{}', nonce = 'n0nce', explanations: Record<string, EdgeExplanation> = {}) {
+  return renderReachHtml({ model, explanations, script, css, nonce, lang: 'en' });
 }
 
 test('one CSP meta tag allowing only the nonce (no remote content, no inline handlers)', () => {
@@ -32,6 +36,8 @@ test('one CSP meta tag allowing only the nonce (no remote content, no inline han
   assert.match(csp, /default-src 'none'/);
   assert.match(csp, /script-src 'nonce-n0nce';/);
   assert.match(csp, /style-src 'nonce-n0nce';/);
+  // The layout worker (ELK) comes from a blob: URL made from the script's own text, and nothing else.
+  assert.match(csp, /worker-src blob:;/);
   assert.doesNotMatch(csp, /unsafe|https?:|\*/);
   assert.equal((html.match(/<script nonce="n0nce">/g) ?? []).length, 1);
   assert.equal((html.match(/<style nonce="n0nce">/g) ?? []).length, 1);
@@ -39,20 +45,27 @@ test('one CSP meta tag allowing only the nonce (no remote content, no inline han
 });
 
 test('a crafted name stays inside the JSON data block and reads back unchanged', () => {
-  const html = page();
-  // Three script elements end in the page: the data block, the view, and nothing else.
-  assert.equal((html.match(/<\/script>/g) ?? []).length, 2);
+  const x: EdgeExplanation = { from: 'pod:default/x', to: 'pod:default/x', port: 80, protocol: 'TCP', allowed: false, connections: evil, lines: [evil], links: [] };
+  const html = page(undefined, undefined, undefined, { [`pod:default/x->pod:default/x`]: x });
+  // Three script elements end in the page: the data block, the view, the explanations after it, and nothing else.
+  assert.equal((html.match(/<\/script>/g) ?? []).length, 3);
   const json = /<script type="application\/json" id="netpol-data">([\s\S]*?)<\/script>/.exec(html)?.[1];
   assert.ok(json);
-  const data = JSON.parse(json) as { model: ReachabilityModel; explained: number };
+  const data = JSON.parse(json) as { model: ReachabilityWire; explained: number };
+  assert.equal(data.model.version, 2);
+  assert.deepEqual(decodeReachability(data.model), model);
   assert.equal(data.model.nodes[0].label, evil);
   assert.deepEqual(data.model.caveats, [evil]);
-  assert.equal(data.explained, 0);
+  assert.equal(data.explained, 1);
+  // The explanations come after the view's script (the page is drawn before the parser reaches them).
+  assert.ok(html.indexOf('id="netpol-explanations"') > html.indexOf('<script nonce='));
+  const ex = /<script type="application\/json" id="netpol-explanations">([\s\S]*?)<\/script>/.exec(html)?.[1];
+  assert.deepEqual(JSON.parse(ex!), { 'pod:default/x->pod:default/x': x });
 });
 
 test('inlined script and style cannot close their element; the nonce is sanitized', () => {
   const html = page('var s = "</script><b>"; // <!-- x', 'a::after{content:"</style>"}', 'a"b<c');
-  assert.equal((html.match(/<\/script>/g) ?? []).length, 2);
+  assert.equal((html.match(/<\/script>/g) ?? []).length, 3);
   assert.equal((html.match(/<\/style>/g) ?? []).length, 1);
   assert.match(html, /var s = "<\\\/script><b>"; \/\/ <\\!-- x/);
   assert.match(html, /<script nonce="abc">/);
@@ -67,4 +80,16 @@ test('the view strings are the keys the webview asks for, translated', () => {
   } finally {
     setLocale('en');
   }
+});
+
+test("the layout worker is the page's last block, a data block (never run as a page script) that reads back unchanged", () => {
+  // The worker as shipped (dist/elk-worker.js is a copy): inlined, it must not end its element or start an HTML comment,
+  // since escaping those would change the code.
+  const worker = fs.readFileSync(path.join(repoRoot(), 'node_modules', 'elkjs', 'lib', 'elk-worker.min.js'), 'utf8');
+  assert.doesNotMatch(worker, /<\/script|<!--/i);
+  const html = renderReachHtml({ model, explanations: {}, script: 'x()', css: '', elkWorker: worker, nonce: 'n0nce', lang: 'en' });
+  const block = /<script type="text\/plain" id="netpol-elk-worker">([\s\S]*?)<\/script>\n<\/body>/.exec(html)?.[1];
+  assert.equal(block, worker);
+  assert.ok(html.indexOf('id="netpol-elk-worker"') > html.indexOf('id="netpol-explanations"'));
+  assert.equal((html.match(/<script nonce="n0nce">/g) ?? []).length, 1);
 });

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { ReachabilityModel, ReachEdge, ReachNode } from '../../server/src/core/ide/reachModel';
-import { allCollapsed, baselineOf, changesSince, EXTERNAL_GROUP, edgeAllows, graphView, initialCollapsed, portChoices, trafficRef, ViewState, visibleNodes } from '../../client/src/webview/view';
+import { allCollapsed, applyNamespaceChoice, baselineOf, changesSince, EXTERNAL_GROUP, edgeAllows, graphView, initialCollapsed, namespaceChoices, portChoices, trafficRef, ViewState, visibleNodes } from '../../client/src/webview/view';
 
 function pod(ns: string, name: string, extra: Partial<ReachNode> = {}): ReachNode {
   return { id: `pod:${ns}/${name}`, kind: 'pods', namespace: ns, label: name, members: [`${ns}/${name}`], sources: [], isolation: { ingress: [], egress: [] }, ...extra };
@@ -142,4 +142,50 @@ test('large models start with namespaces collapsed; traffic references name the 
   assert.deepEqual([...initialCollapsed(base, 3)].sort(), ['*external*', 'default', 'kube-system', 'shop']);
   assert.equal(trafficRef(backend), 'default/backend');
   assert.equal(trafficRef(ext), 'ip:203.0.113.5');
+});
+
+test('the namespace picker offers every namespace, the left-out ones too; hiding one drops its nodes and edges', () => {
+  // As a model under the edge limit is: `shop` left out (not in nodes), every namespace listed.
+  const whole = model(base.edges.filter((e) => !e.from.startsWith('pod:shop/') && !e.to.startsWith('pod:shop/')));
+  const cut: ReachabilityModel = { ...whole, namespaces: whole.namespaces.filter((n) => n.name !== 'shop'), nodes: whole.nodes.filter((n) => n.namespace !== 'shop'), omittedNamespaces: ['shop'], allNamespaces: ['default', 'kube-system', 'shop', 'zeta'] };
+  const choices = namespaceChoices(cut);
+  assert.deepEqual(choices.map((c) => [c.name, c.inModel, c.omitted, c.shown]), [['default', true, false, true], ['kube-system', true, false, true], ['shop', false, true, false], ['zeta', false, false, false]]);
+  // Hiding kube-system: no need to ask the server; its node and the edge to it go.
+  const hide = applyNamespaceChoice(cut, new Set(['default']));
+  assert.equal(hide.ask, undefined);
+  assert.deepEqual([...hide.hidden], ['kube-system']);
+  const v = graphView(cut, { ...all, hiddenNamespaces: hide.hidden }, baselineOf(cut), S);
+  assert.deepEqual(v.groups.map((g) => g.namespace), ['default']);
+  assert.ok(!v.edges.some((e) => e.to === dns.id || e.from === dns.id));
+  assert.deepEqual(namespaceChoices(cut, hide.hidden).filter((c) => c.shown).map((c) => c.name), ['default']);
+  // Choosing the left-out namespace asks for the chosen ones.
+  assert.deepEqual(applyNamespaceChoice(cut, new Set(['shop', 'default'])).ask, ['default', 'shop']);
+  // A model from an older server (no allNamespaces): its own and the omitted ones.
+  const { allNamespaces: _drop, ...older } = cut;
+  assert.deepEqual(namespaceChoices(older).map((c) => c.name), ['default', 'kube-system', 'shop']);
+});
+
+test('a 1,000-pod model under the limit: all 100 namespaces can be chosen, and the filter ignores hidden namespaces', () => {
+  const nss = Array.from({ length: 100 }, (_, i) => `team-${i}`);
+  const nodes = nss.slice(0, 7).flatMap((ns) => Array.from({ length: 10 }, (_, k) => pod(ns, `app-${k}`)));
+  const m: ReachabilityModel = {
+    namespaces: nss.slice(0, 7).map((name) => ({ name, labels: {}, nodes: nodes.filter((n) => n.namespace === name).map((n) => n.id) })),
+    nodes,
+    edges: [edge(nodes[0], nodes[15], 'TCP 80'), edge(nodes[15], nodes[0], 'TCP 80')],
+    notApplied: [],
+    caveats: [],
+    stats: { pods: 70, policies: 1, nodes: 70, edges: 2, ms: 1 },
+    strings: {},
+    omittedNamespaces: nss.slice(7),
+    allNamespaces: [...nss].sort(),
+  };
+  const choices = namespaceChoices(m);
+  assert.equal(choices.length, 100);
+  assert.equal(choices.filter((c) => c.shown).length, 7);
+  assert.equal(choices.filter((c) => c.omitted).length, 93);
+  assert.deepEqual(applyNamespaceChoice(m, new Set(['team-99'])).ask, ['team-99']);
+  const hidden = applyNamespaceChoice(m, new Set(['team-0'])).hidden;
+  assert.equal(hidden.size, 6);
+  // The filter finds app-5 in team-0 only (team-1..6 are hidden), with its neighbours left as they are hidden too.
+  assert.deepEqual(visibleNodes(m, { ...all, filter: 'app-5', hiddenNamespaces: hidden }).map((n) => n.id), ['pod:team-0/app-5']);
 });

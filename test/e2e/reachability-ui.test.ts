@@ -20,14 +20,14 @@ interface DrawnEdge {
   readonly changed: boolean;
 }
 
-/** The edges drawn in the reachability webview now (null while it has drawn none). */
+/** The edges drawn in the reachability webview now, once ELK's layout (its worker, under the panel's CSP) is drawn; null before. */
 async function drawnEdges(): Promise<DrawnEdge[] | null> {
   return ui<DrawnEdge[] | null>({
     action: 'evaluate',
     args: {
       frame: 'webview',
       expression: `const es = [...document.querySelectorAll('#graph-svg .edge')];
-        if (!document.body.dataset.painted || es.length === 0) return null;
+        if (!document.body.dataset.painted || document.body.dataset.layout !== 'elk' || es.length === 0) return null;
         return es.map((e) => ({ from: e.getAttribute('data-from'), to: e.getAttribute('data-to'), label: e.getAttribute('aria-label'), changed: e.classList.contains('changed') }));`,
     },
   });
@@ -126,6 +126,18 @@ suite('reachability view (UI)', function () {
     );
     const ingressLine = editor.document.getText().split('\n').findIndex((l) => /^\s*ingress:/.test(l));
     assert.ok(Math.abs(editor.selection.active.line - ingressLine) <= 2, `cursor on line ${editor.selection.active.line + 1}, the ingress rule is at ${ingressLine + 1}`);
+
+    // The namespace picker: leave `default` out, and the graph has none of its pods; choose it again, and frontend → backend is back.
+    const defaultNodes = () => ui<number>({ action: 'evaluate', args: { frame: 'webview', expression: `if (!document.getElementById('graph-svg')) return null; return document.querySelectorAll('#graph-svg .node[data-id^="pod:default/"], #graph-svg .node[data-id^="group:default/"], #graph-svg .node[data-id="ns:default"]').length;` } });
+    assert.ok((await defaultNodes()) > 0);
+    await ui({ action: 'click', args: { frame: 'webview', selector: '#namespaces-button' } });
+    await ui({ action: 'click', args: { frame: 'webview', selector: '#namespace-list li[data-namespace="default"] input' } });
+    await ui({ action: 'click', args: { frame: 'webview', selector: '#namespace-apply' } });
+    await waitFor(async () => ((await defaultNodes()) === 0 ? true : undefined), 15_000, 'the default namespace to leave the graph', 200);
+    await ui({ action: 'click', args: { frame: 'webview', selector: '#namespaces-button' } });
+    await ui({ action: 'click', args: { frame: 'webview', selector: '#namespace-all' } });
+    await ui({ action: 'click', args: { frame: 'webview', selector: '#namespace-apply' } });
+    await waitForEdges((es) => es.some((e) => e.from === FRONTEND && isBackend(e.to)), 'frontend → backend once default is chosen again');
   });
 
   test('the editor title button opens the panel; an unsaved edit to a policy changes the edge, highlighted as changed', async () => {

@@ -12,7 +12,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../harness/files';
 import { startServer } from './client';
-import type { EdgeExplanation, ReachabilityModel } from '../../server/src/core';
+import { decodeReachability } from '../../server/src/core';
+import type { EdgeExplanation, ReachabilityModel, ReachabilityWire } from '../../server/src/core';
 
 const root = repoRoot();
 const FILES = {
@@ -48,7 +49,12 @@ test('reachability over LSP: the model, an unsaved edit changing an edge, the ch
     const policyUri = pathToFileURL(path.join(dir, 'allow-frontend-to-backend.yaml')).href;
     const text = fs.readFileSync(path.join(dir, 'allow-frontend-to-backend.yaml'), 'utf8');
     c.open(policyUri, text, 1);
-    const model = () => c.connection.sendRequest('netpolLens/reachability', {}) as Promise<ReachabilityModel | null>;
+    // The answer is the wire form (version 2, packed edges); the view decodes it as here.
+    const wire = () => c.connection.sendRequest('netpolLens/reachability', {}) as Promise<ReachabilityWire | null>;
+    const model = async () => decodeReachability(await wire()) ?? null;
+    const w1 = await wire();
+    assert.equal(w1?.version, 2);
+    assert.ok(Array.isArray(w1?.conns) && w1!.edges.every((n) => Number.isInteger(n)), 'edges are index triples');
     // The folder is scanned in the background: poll until its pods are known.
     const m1 = (await until('the scanned workspace', model, (m) => !!m && m.stats.pods === 6))!;
     assert.ok(hasEdge(m1, 'group:default/frontend-pod', 'pod:default/backend-pod'), 'frontend -> backend');
@@ -89,8 +95,10 @@ test('reachability over LSP: the model, an unsaved edit changing an edge, the ch
     // Unknown ids and junk params answer null; the server keeps serving.
     assert.equal(await c.connection.sendRequest('netpolLens/explainEdge', { from: 'pod:nope/x', to: 'pod:default/backend-pod' }), null);
     assert.equal(await c.connection.sendRequest('netpolLens/explainEdge', { from: 7 }), null);
-    const filtered = (await c.connection.sendRequest('netpolLens/reachability', { namespaces: ['kube-system'], maxEdges: 'x' })) as ReachabilityModel;
+    const filtered = decodeReachability(await c.connection.sendRequest('netpolLens/reachability', { namespaces: ['kube-system'], maxEdges: 'x' }))!;
     assert.deepEqual(filtered.namespaces.map((n) => n.name), ['kube-system']);
+    // The picker's list: every namespace with pods, whatever was asked for.
+    assert.ok(filtered.allNamespaces?.includes('default') && filtered.allNamespaces.includes('kube-system'), JSON.stringify(filtered.allNamespaces));
     assert.ok(await model());
   } finally {
     await c.close();

@@ -1,10 +1,11 @@
 /// <reference lib="dom" />
 /**
- * The graph: ELK's layered layout (elkjs, bundled; namespaces are compound nodes) drawn as SVG.
- * Nodes and edges are focusable (Tab), Enter/Space activates them; wheel zooms, drag pans.
+ * The graph: ELK's layered layout (elkjs in a worker, layout.ts; namespaces are compound nodes)
+ * drawn as SVG, or the quick layout while ELK is not ready. Nodes and edges are focusable (Tab),
+ * Enter/Space activates them; wheel zooms, drag pans.
  */
-import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
+import { elkLayout, quickLayout } from './layout';
 import type { GraphView, VEdge, VNode } from './view';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -18,6 +19,8 @@ const LABELLED_EDGES = 150;
  * (34 nodes with 401 edges took 6-14 s on the bench machine under load).
  */
 const ROUTED_EDGES = 120;
+/** The quick layout's straight edges cross more: labels (at their middles) only up to this many. */
+const QUICK_LABELLED_EDGES = 24;
 
 export interface GraphHandlers {
   readonly strings: (key: string) => string;
@@ -26,8 +29,6 @@ export interface GraphHandlers {
   /** The pane's size, to choose the layout's direction. */
   readonly size?: { readonly width: number; readonly height: number };
 }
-
-let elk: InstanceType<typeof ELK> | undefined;
 
 function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, parent?: Element): SVGElementTagNameMap[K] {
   const e = document.createElementNS(SVG, tag);
@@ -52,9 +53,8 @@ function elkNode(n: VNode, s: (k: string) => string): ElkNode {
   return { id: n.id, width: width(n.label.length > sub.length ? n.label : sub), height: sub ? NODE_H + 12 : NODE_H };
 }
 
-/** Lays out `view` with ELK and draws it into `svg` (replacing what was there). */
-export async function drawGraph(svg: SVGSVGElement, view: GraphView, h: GraphHandlers): Promise<void> {
-  elk ??= new ELK();
+/** The ELK graph of `view`: boxes sized for their labels, namespaces as compound nodes, and the options. */
+function elkGraph(view: GraphView, h: GraphHandlers): { graph: ElkNode; routed: boolean; labelled: boolean } {
   const routed = view.edges.length <= ROUTED_EDGES;
   const labelled = routed && view.edges.length <= LABELLED_EDGES;
   const packing = { 'elk.algorithm': 'box', 'elk.spacing.nodeNode': '24', 'elk.aspectRatio': String(Math.max(0.5, (h.size?.width || 1200) / Math.max(1, h.size?.height || 800))) };
@@ -91,9 +91,23 @@ export async function drawGraph(svg: SVGSVGElement, view: GraphView, h: GraphHan
     children,
     edges,
   };
-  const laid = await elk.layout(graph);
+  return { graph, routed, labelled };
+}
+
+/** Lays out `view` with ELK (in its worker) and draws it into `svg` (replacing what was there); rejects when ELK cannot run. */
+export async function drawGraph(svg: SVGSVGElement, view: GraphView, h: GraphHandlers): Promise<void> {
+  const { graph, routed, labelled } = elkGraph(view, h);
+  const laid = await elkLayout(graph);
   render(svg, view, laid, h, labelled);
   svg.dataset.layout = routed ? 'layered' : 'packed';
+}
+
+/** Draws `view` into `svg` at once in the quick layout (rows of boxes, straight edges): what the view shows until ELK is ready. */
+export function drawQuick(svg: SVGSVGElement, view: GraphView, h: GraphHandlers): void {
+  const { graph, labelled } = elkGraph(view, h);
+  const aspect = Math.max(0.5, (h.size?.width || 1200) / Math.max(1, h.size?.height || 800));
+  render(svg, view, quickLayout(graph, aspect), h, labelled);
+  svg.dataset.layout = 'quick';
 }
 
 function render(svg: SVGSVGElement, view: GraphView, laid: ElkNode, h: GraphHandlers, labelled: boolean): void {
@@ -145,6 +159,12 @@ function render(svg: SVGSVGElement, view: GraphView, laid: ElkNode, h: GraphHand
     const label = labelled ? le?.labels?.[0] : undefined;
     if (label && label.x !== undefined && label.y !== undefined) {
       const t = el('text', { x: label.x + 3, y: label.y + 11, class: 'edge-label' }, g);
+      t.textContent = e.label;
+    } else if (labelled && !le && view.edges.length <= QUICK_LABELLED_EDGES) {
+      // A straight edge (quick layout): the label at its middle.
+      const a = pts[0];
+      const b = pts[pts.length - 1];
+      const t = el('text', { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 - 3, 'text-anchor': 'middle', class: 'edge-label' }, g);
       t.textContent = e.label;
     }
     const activate = () => h.onEdge(e);

@@ -5,11 +5,15 @@
  * panel through postMessage) or in the standalone page of `netpol-lens matrix --format html`
  * (reads the model and explanations embedded in the page). It draws; the server decides.
  */
-import { drawGraph, PanZoom } from './graph';
+import { drawGraph, drawQuick, GraphHandlers, PanZoom } from './graph';
+import { elkFailed, elkWarm, startElk } from './layout';
 import { MatrixView } from './matrix';
 import type { EdgeExplanation, ExplainEdgeParams, FromView, ReachabilityModel, StandaloneData, ToView } from './protocol';
+import { NamespacePicker } from './picker';
 import { allCollapsed, Baseline, baselineOf, changesSince, graphView, initialCollapsed, portChoices, trafficRef, VEdge, visibleNodes, VNode } from './view';
 import type { ReachNode } from '../../../server/src/core/ide/reachModel';
+import { decodeReachability } from '../../../server/src/core/ide/reach/wire';
+
 
 declare function acquireVsCodeApi(): { postMessage(msg: unknown): void; getState(): unknown; setState(s: unknown): void };
 
@@ -28,10 +32,14 @@ let model: ReachabilityModel | undefined;
 let extraStrings: Record<string, string> = {};
 let baseline: Baseline | undefined;
 let collapsed = new Set<string>();
+let explanations: Record<string, EdgeExplanation> | undefined;
 let focus: string | undefined;
 let tab: 'graph' | 'matrix' = 'graph';
 let generation = 0;
 let painted = false;
+let paintedNow: () => void = () => undefined;
+/** Resolves once the first view is on screen (the layout worker starts then, so it does not slow the first paint). */
+const firstPaint = new Promise<void>((resolve) => (paintedNow = resolve));
 let nextRequest = 1;
 const pending = new Map<number, { title: string }>();
 
@@ -65,6 +73,15 @@ const labelDns = h('label', {}, showDns, h('span'));
 const collapseAll = h('button', { id: 'collapse-all' });
 const expandAll = h('button', { id: 'expand-all' });
 const showAll = h('button', { id: 'show-all' });
+const picker = new NamespacePicker({
+  strings: (k) => S(k),
+  standalone: !vscodeApi,
+  hide: () => void redraw(),
+  ask: (namespaces) => {
+    document.body.classList.add('updating');
+    host.post({ type: 'namespaces', namespaces });
+  },
+});
 const zoomIn = h('button', { id: 'zoom-in' }, '+');
 const zoomOut = h('button', { id: 'zoom-out' }, '−');
 const fit = h('button', { id: 'fit' }, '⤢');
@@ -83,8 +100,9 @@ graphPane.appendChild(graphMessage);
 const matrixPane = h('div', { id: 'matrix', role: 'tabpanel', hidden: '' });
 const explain = h('aside', { id: 'explain', 'aria-live': 'polite' });
 app.append(
-  h('div', { id: 'toolbar', role: 'toolbar' }, h('div', { role: 'tablist' }, tabGraph, tabMatrix), filter, labelExternal, labelDns, collapseAll, expandAll, showAll, zoomOut, zoomIn, fit, portSelect, portInput),
+  h('div', { id: 'toolbar', role: 'toolbar' }, h('div', { role: 'tablist' }, tabGraph, tabMatrix), filter, labelExternal, labelDns, picker.button, collapseAll, expandAll, showAll, zoomOut, zoomIn, fit, portSelect, portInput),
   h('div', { id: 'statusbar' }, status, changes),
+  picker.panel,
   notices,
   h('div', { id: 'main' }, graphPane, matrixPane, explain),
 );
@@ -118,7 +136,7 @@ function texts(): void {
 }
 
 function state() {
-  return { collapsed, filter: filter.value, focus, showExternal: showExternal.checked, showDns: showDns.checked };
+  return { collapsed, filter: filter.value, focus, showExternal: showExternal.checked, showDns: showDns.checked, hiddenNamespaces: picker.hiddenNamespaces };
 }
 
 function chosenPort(): { port?: number; protocol?: string } {
@@ -162,18 +180,45 @@ async function redraw(): Promise<void> {
   if (view.nodeCount === 0) return showGraphMessage(S('Nothing matches the filter.'));
   if (view.nodeCount > MAX_GRAPH_NODES) return showGraphMessage(S('The graph has too many nodes to draw at once ({0}): collapse namespaces, filter or focus on a pod.').replace('{0}', String(view.nodeCount)));
   graphMessage.textContent = '';
+  const handlers: GraphHandlers = { strings: S, onEdge: explainEdge, onNode: activateNode, size: { width: graphPane.clientWidth, height: graphPane.clientHeight } };
+  const quick = () => {
+    const q = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    drawQuick(q, view, handlers);
+    show(q, 'quick');
+  };
+  // Until ELK has laid out a graph in this page (its worker starts after the first paint and takes
+  // a second or more), the same graph is drawn at once in the quick layout, then ELK's replaces it.
+  if (!elkWarm() || elkFailed()) quick();
+  if (elkFailed()) return;
+  if (!elkWarm()) {
+    await firstPaint;
+    if (gen !== generation) return;
+    startElk();
+  }
   const fresh = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
   try {
-    await drawGraph(fresh, view, { strings: S, onEdge: explainEdge, onNode: activateNode, size: { width: graphPane.clientWidth, height: graphPane.clientHeight } });
+    await drawGraph(fresh, view, handlers);
   } catch (err) {
-    return showGraphMessage(`${S('Error')}: ${err instanceof Error ? err.message : String(err)}`);
+    // No layout worker here (refused, or it failed): the quick layout is the view.
+    document.body.dataset.layoutError = err instanceof Error ? err.message : String(err);
+    if (gen === generation) quick();
+    return;
   }
   if (gen !== generation) return;
+  show(fresh, 'elk');
+  if (!performance.getEntriesByName('netpol-layout').length) requestAnimationFrame(() => performance.mark('netpol-layout'));
+}
+
+/** Puts a drawn graph in the page (keeping the focused node or edge) and marks the paint. */
+function show(fresh: SVGSVGElement, layout: 'quick' | 'elk'): void {
   const hadFocus = document.activeElement instanceof Element && svg.contains(document.activeElement) ? (document.activeElement as Element).getAttribute('data-id') : undefined;
   svg.replaceChildren(...fresh.childNodes);
+  svg.dataset.layout = fresh.dataset.layout;
   svg.style.display = '';
   panZoom.fit();
   if (hadFocus) (svg.querySelector(`[data-id="${CSS.escape(hadFocus)}"]`) as SVGElement | null)?.focus();
+  // `elk`: ELK's layout of this generation is drawn (tests that click edge labels wait for it); `quick`: the quick layout.
+  document.body.dataset.layout = layout;
   markPainted();
 }
 
@@ -190,6 +235,7 @@ function markPainted(): void {
   requestAnimationFrame(() => {
     performance.mark('netpol-first-paint');
     document.body.dataset.painted = 'true';
+    paintedNow();
   });
 }
 
@@ -201,7 +247,11 @@ function drawNotices(m: ReachabilityModel): void {
   if (m.caveats.length) parts.push(h('details', { class: 'caveats' }, h('summary', {}, S('Caveats')), h('ul', {}, ...m.caveats.map((c) => h('li', {}, c)))));
   // `omittedNamespaces` is newer than the contract this was written against: read it when present.
   const omitted = (m as { omittedNamespaces?: readonly string[] }).omittedNamespaces;
-  if (omitted?.length) parts.push(h('p', { class: 'omitted' }, `${S('Namespaces left out (too many connections to show at once): choose namespaces with the filter')}: ${omitted.join(', ')}`));
+  if (omitted?.length) {
+    const choose = h('button', { id: 'omitted-choose' }, S('Choose namespaces…'));
+    choose.addEventListener('click', () => picker.open());
+    parts.push(h('p', { class: 'omitted' }, `${S('Namespaces left out (too many connections to show at once): choose namespaces with the filter')}: ${omitted.join(', ')} `, choose));
+  }
   notices.replaceChildren(...parts);
 }
 
@@ -267,12 +317,22 @@ function linkTo(l: { file: string; line: number; column?: number }, label: strin
   return a;
 }
 
+/** The explanations the page embeds after the script (read on the first click: the page is drawn before they are parsed). */
+function readExplanations(): Record<string, EdgeExplanation> {
+  try {
+    return JSON.parse(document.getElementById('netpol-explanations')?.textContent || '{}') as Record<string, EdgeExplanation>;
+  } catch {
+    return {};
+  }
+}
+
 /** The standalone page answers from what it embeds, or names the command to run. */
 function answerLocally(msg: FromView): void {
   if (msg.type !== 'explain' || !standalone) return;
   const { from, to, port, protocol } = msg.params;
   const edge = model?.edges.find((e) => e.from === from && e.to === to);
-  const stored = edge ? standalone.explanations[edge.id] : undefined;
+  explanations ??= standalone.explanations ?? readExplanations();
+  const stored = edge ? explanations[edge.id] : undefined;
   const fits = stored && (port === undefined || (stored.port === port && stored.protocol === protocol));
   const f = nodeById(from);
   const t = nodeById(to);
@@ -332,15 +392,21 @@ document.addEventListener('keydown', (ev) => {
 
 function receive(msg: ToView): void {
   if (msg.type === 'model') {
+    const decoded = decodeReachability(msg.model);
+    if (!decoded) {
+      status.textContent = `${S('Error')}: ${S('The model is of an unknown version: update the extension.')}`;
+      return;
+    }
     const first = !model;
-    model = msg.model;
+    model = decoded;
     if (msg.strings) extraStrings = { ...msg.strings };
     if (first) {
-      baseline = baselineOf(msg.model);
-      collapsed = initialCollapsed(msg.model);
+      baseline = baselineOf(decoded);
+      collapsed = initialCollapsed(decoded);
       texts();
     }
-    fillPorts(msg.model);
+    fillPorts(decoded);
+    picker.set(decoded);
     document.body.classList.remove('updating');
     void redraw();
   } else if (msg.type === 'explanation') {

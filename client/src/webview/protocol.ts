@@ -3,13 +3,14 @@
  * page `matrix --format html` writes) and the view (client/src/webview/main.ts). The view only
  * draws what the server computed: the model, and explanations it asks for.
  */
-import type { EdgeExplanation, ExplainEdgeParams, ReachabilityModel } from '../../../server/src/core/ide/reachModel';
+import type { EdgeExplanation, ExplainEdgeParams, ReachabilityModel, ReachabilityWire } from '../../../server/src/core/ide/reachModel';
 
-export type { EdgeExplanation, ExplainEdgeParams, ReachabilityModel };
+export type { EdgeExplanation, ExplainEdgeParams, ReachabilityModel, ReachabilityWire };
 
 /** Host → view. */
 export type ToView =
-  | { readonly type: 'model'; readonly model: ReachabilityModel; readonly strings?: Readonly<Record<string, string>> }
+  /** The model in its wire form (packed edges, core/ide/reach/wire.ts), as the server sends it. */
+  | { readonly type: 'model'; readonly model: ReachabilityWire; readonly strings?: Readonly<Record<string, string>> }
   | { readonly type: 'explanation'; readonly requestId: number; readonly explanation?: EdgeExplanation; readonly error?: string }
   | { readonly type: 'updating' }
   | { readonly type: 'error'; readonly message: string };
@@ -18,7 +19,9 @@ export type ToView =
 export type FromView =
   | { readonly type: 'ready' }
   | { readonly type: 'explain'; readonly requestId: number; readonly params: ExplainEdgeParams }
-  | { readonly type: 'open'; readonly file: string; readonly line: number; readonly column?: number };
+  | { readonly type: 'open'; readonly file: string; readonly line: number; readonly column?: number }
+  /** The namespace picker: ask the model for these namespaces (undefined: the default, all up to the edge limit). */
+  | { readonly type: 'namespaces'; readonly namespaces?: readonly string[] };
 
 /**
  * What the standalone page embeds (a `<script type="application/json" id="netpol-data">`): the
@@ -26,9 +29,11 @@ export type FromView =
  * and, for the rest, the command to run.
  */
 export interface StandaloneData {
-  readonly model: ReachabilityModel;
+  /** The model in its wire form. */
+  readonly model: ReachabilityWire;
   readonly strings: Readonly<Record<string, string>>;
-  readonly explanations: Readonly<Record<string, EdgeExplanation>>;
+  /** In a second data block (`netpol-explanations`) after the script, read on the first click, so the page paints first. */
+  readonly explanations?: Readonly<Record<string, EdgeExplanation>>;
   /** How many edges have an explanation here; beyond it, the page shows the `traffic` command. */
   readonly explained: number;
 }

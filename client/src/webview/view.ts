@@ -14,6 +14,8 @@ export interface ViewState {
   readonly focus?: string;
   readonly showExternal: boolean;
   readonly showDns: boolean;
+  /** Namespaces the picker hides (the page of `matrix --format html`, which cannot ask the server again). */
+  readonly hiddenNamespaces?: ReadonlySet<string>;
 }
 
 export interface VNode {
@@ -52,15 +54,27 @@ export interface GraphView {
   readonly nodeCount: number;
 }
 
-/** What an edge was when the panel opened: to tell what changed since. */
-export type Baseline = ReadonlyMap<string, { readonly from: string; readonly to: string; readonly label: string }>;
+/** What an edge was when the panel opened: to tell what changed since (a Map, or `baselineOf`). */
+export interface Baseline {
+  get(id: string): { readonly from: string; readonly to: string; readonly label: string } | undefined;
+  keys(): Iterable<string>;
+}
 
+/** The model each `baselineOf` baseline was taken from (models are never changed once received). */
+const baselineSource = new WeakMap<Baseline, ReachabilityModel>();
+
+/** The baseline of `model`, built on first use: a model compared with its own baseline has no change, at no cost. */
 export function baselineOf(model: ReachabilityModel): Baseline {
-  return new Map(model.edges.map((e) => [e.id, { from: e.from, to: e.to, label: e.label }]));
+  let map: Map<string, { from: string; to: string; label: string }> | undefined;
+  const edges = () => (map ??= new Map(model.edges.map((e) => [e.id, { from: e.from, to: e.to, label: e.label }])));
+  const b: Baseline = { get: (id) => edges().get(id), keys: () => edges().keys() };
+  baselineSource.set(b, model);
+  return b;
 }
 
 /** Edges added or relabelled, and edge ids removed, since `baseline`. */
 export function changesSince(model: ReachabilityModel, baseline: Baseline): { changed: Set<string>; removed: string[] } {
+  if (baselineSource.get(baseline) === model) return { changed: new Set(), removed: [] };
   const changed = new Set<string>();
   const present = new Set<string>();
   for (const e of model.edges) {
@@ -84,17 +98,52 @@ export function matches(n: ReachNode, needle: string): boolean {
  */
 export function visibleNodes(model: ReachabilityModel, state: ViewState): ReachNode[] {
   const needle = state.filter.trim().toLowerCase();
+  const hidden = state.hiddenNamespaces;
+  const inView = (n: ReachNode) => !hidden || n.namespace === undefined || !hidden.has(n.namespace);
   const shown = (n: ReachNode) => (state.showExternal || n.kind !== 'external') && (state.showDns || !n.isDns);
   let seeds: Set<string> | undefined;
   if (state.focus && model.nodes.some((n) => n.id === state.focus)) seeds = new Set([state.focus]);
-  else if (needle) seeds = new Set(model.nodes.filter((n) => matches(n, needle)).map((n) => n.id));
-  if (!seeds) return model.nodes.filter(shown);
+  else if (needle) seeds = new Set(model.nodes.filter((n) => inView(n) && matches(n, needle)).map((n) => n.id));
+  if (!seeds) return model.nodes.filter((n) => inView(n) && shown(n));
   const keep = new Set(seeds);
   for (const e of model.edges) {
     if (seeds.has(e.from)) keep.add(e.to);
     if (seeds.has(e.to)) keep.add(e.from);
   }
-  return model.nodes.filter((n) => keep.has(n.id) && (seeds!.has(n.id) || shown(n)));
+  return model.nodes.filter((n) => keep.has(n.id) && (seeds!.has(n.id) || (inView(n) && shown(n))));
+}
+
+export interface NamespaceChoice {
+  readonly name: string;
+  /** Its nodes are in the model (else: left out past the edge limit, or not asked for). */
+  readonly inModel: boolean;
+  /** Left out by the server past its edge limit. */
+  readonly omitted: boolean;
+  /** Shown now: in the model and not hidden. */
+  readonly shown: boolean;
+}
+
+/**
+ * What the namespace picker offers: every namespace of the workspace (`allNamespaces`; from an
+ * older server, the model's and the omitted ones), in name order, with whether it is shown.
+ */
+export function namespaceChoices(model: ReachabilityModel, hidden: ReadonlySet<string> = new Set()): NamespaceChoice[] {
+  const inModel = new Set(model.namespaces.map((n) => n.name));
+  const omitted = new Set(model.omittedNamespaces ?? []);
+  const all = model.allNamespaces ?? [...new Set([...inModel, ...omitted])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return all.map((name) => ({ name, inModel: inModel.has(name), omitted: omitted.has(name), shown: inModel.has(name) && !hidden.has(name) }));
+}
+
+/**
+ * The picker applied: what to ask the server for (`ask`: the chosen namespaces, when some chosen
+ * one is not in the model; undefined when the model already holds every chosen one), and the
+ * model's namespaces to hide meanwhile.
+ */
+export function applyNamespaceChoice(model: ReachabilityModel, chosen: ReadonlySet<string>): { ask?: string[]; hidden: Set<string> } {
+  const choices = namespaceChoices(model);
+  const hidden = new Set(choices.filter((c) => c.inModel && !chosen.has(c.name)).map((c) => c.name));
+  const missing = choices.some((c) => !c.inModel && chosen.has(c.name));
+  return { ...(missing ? { ask: choices.filter((c) => chosen.has(c.name)).map((c) => c.name) } : {}), hidden };
 }
 
 /** The key in `ViewState.collapsed` that draws every external range as one node. */
@@ -180,8 +229,11 @@ export function edgeAllows(edge: ReachEdge | undefined, port: number | undefined
 /** The ports worth offering in the matrix: every single port and range start the edges mention, by protocol. */
 export function portChoices(model: ReachabilityModel, max = 200): { port: number; protocol: string }[] {
   const seen = new Map<string, { port: number; protocol: string }>();
+  // Edges decoded from the wire share their port sets: each set is read once.
+  const read = new Set<readonly PortSpan[]>();
   for (const e of model.edges) {
-    if (e.all) continue;
+    if (e.all || read.has(e.allowed)) continue;
+    read.add(e.allowed);
     for (const s of e.allowed) {
       for (const [lo, hi] of s.ports) {
         if (lo === 1 && hi === 65535) continue;

@@ -1,8 +1,8 @@
 /**
  * `netpol-lens matrix --format html`: the reachability view as one self-contained offline page
  * (core/ide/reachHtml.ts): the model, explanations for the first EXPLAIN_CAP edges (past it, the
- * page shows the `netpol-lens traffic` command to run), the view's script and stylesheet read
- * from next to this file (dist/webview.js, dist/webview.css).
+ * page shows the `netpol-lens traffic` command to run), the view's script, stylesheet and layout
+ * worker read from next to this file (dist/webview.js, dist/webview.css, dist/elk-worker.js).
  */
 import * as crypto from 'crypto';
 import * as fs from 'fs';
@@ -28,9 +28,11 @@ export function matrixHtml(inputs: readonly string[], io: Io, maxEdgesText?: str
   if (!Number.isInteger(maxEdges) || maxEdges < 1) throw new UsageError(t('--max-edges must be a positive whole number, not {0}', JSON.stringify(maxEdgesText)));
   let script: string;
   let css: string;
+  let elkWorker: string;
   try {
     script = fs.readFileSync(path.join(assetsDir, 'webview.js'), 'utf8');
     css = fs.readFileSync(path.join(assetsDir, 'webview.css'), 'utf8');
+    elkWorker = fs.readFileSync(path.join(assetsDir, 'elk-worker.js'), 'utf8');
   } catch {
     throw new UsageError(t('the reachability view script (webview.js, webview.css) is missing next to the command in {0}; build with npm run build', assetsDir));
   }
@@ -44,6 +46,6 @@ export function matrixHtml(inputs: readonly string[], io: Io, maxEdgesText?: str
     const x = explainEdge(world, { from: e.from, to: e.to }, loaded.locate);
     if (x) explanations[e.id] = x;
   }
-  io.stdout(renderReachHtml({ model, explanations, script, css, nonce: crypto.randomBytes(18).toString('base64'), lang: getLocale() }));
+  io.stdout(renderReachHtml({ model, explanations, script, css, elkWorker, nonce: crypto.randomBytes(18).toString('base64'), lang: getLocale() }));
   return loaded.unreadable ? 2 : 0;
 }

@@ -1,6 +1,6 @@
 /**
  * The reachability view's requests: `netpolLens/reachability` (the model of the whole workspace,
- * open documents' unsaved text included) and `netpolLens/explainEdge`, plus the notification
+ * open documents' unsaved text included, in its wire form: core/ide/reach/wire.ts) and `netpolLens/explainEdge`, plus the notification
  * `netpolLens/reachabilityChanged` (no params) once the workspace changed after a model was asked
  * for, so that the view asks again. Links name files by URI.
  */
@@ -8,9 +8,9 @@ import * as fs from 'fs';
 import { fileURLToPath } from 'url';
 import type { Connection, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { buildReachabilityModel, explainEdge, LineIndex } from '../core';
+import { buildReachabilityModel, encodeReachability, explainEdge, LineIndex } from '../core';
 import { relativizeText } from './paths';
-import type { ExplainEdgeParams, Locate, ReachabilityModel, ReachabilityParams } from '../core';
+import type { ExplainEdgeParams, Locate, ReachabilityParams, ReachabilityWire } from '../core';
 import type { WorkspaceIndex } from './workspaceIndex';
 import { runSafe } from './runSafe';
 
@@ -66,7 +66,7 @@ export function startReachability(connection: Connection, deps: ReachabilityDeps
   };
 
   connection.onRequest(REACHABILITY_REQUEST, (params: ReachabilityParams | null, token) =>
-    runSafe<ReachabilityModel | null>(connection, 'reachability', null, token, () => {
+    runSafe<ReachabilityWire | null>(connection, 'reachability', null, token, () => {
       const started = performance.now();
       syncAll();
       const p = params ?? {};
@@ -74,7 +74,9 @@ export function startReachability(connection: Connection, deps: ReachabilityDeps
       const maxEdges = typeof p.maxEdges === 'number' && p.maxEdges >= 0 ? p.maxEdges : DEFAULT_MAX_EDGES;
       shown = index.generation;
       const model = buildReachabilityModel(index.workspace().world, locate, { ...(namespaces ? { namespaces } : {}), maxEdges });
-      return { ...model, stats: { ...model.stats, ms: Math.round(performance.now() - started) } };
+      // The wire form (packed edges): a fraction of the JSON to write, send and read.
+      const wire = encodeReachability(model);
+      return { ...wire, stats: { ...wire.stats, ms: Math.round(performance.now() - started) } };
     }),
   );
 

@@ -1,12 +1,13 @@
 /**
  * `netpol-lens matrix --format html`: one self-contained offline page with the same graph and
  * matrix as the VS Code panel. The view's script and stylesheet (dist/webview.js, dist/webview.css,
- * read by the CLI) are inlined; the model and the explanations computed in advance are a JSON
- * data block; a Content-Security-Policy allows only the page's own nonce'd script and style, so
+ * read by the CLI) are inlined; the model (wire form, reach/wire.ts) and, after the script, the
+ * explanations computed in advance are JSON data blocks; a Content-Security-Policy allows only the page's own nonce'd script and style, so
  * nothing is fetched from anywhere.
  */
 import type { EdgeExplanation, ReachabilityModel } from './reachModel';
 import { escapeHtml, jsonForScript } from './escape';
+import { encodeReachability } from './reach/wire';
 import { t } from '../l10n';
 
 /** The view's strings beyond the model's (the VS Code panel passes the same keys from the client bundle). */
@@ -31,6 +32,8 @@ export interface ReachHtmlInput {
   /** dist/webview.js and dist/webview.css. */
   readonly script: string;
   readonly css: string;
+  /** dist/elk-worker.js, the layout worker's text (absent: the view keeps its quick layout). */
+  readonly elkWorker?: string;
   /** A fresh random value per page (the CSP nonce). */
   readonly nonce: string;
   /** The page's language (`en`, `ko`). */
@@ -49,10 +52,13 @@ function inline(text: string, element: 'script' | 'style'): string {
 
 export function renderReachHtml(input: ReachHtmlInput): string {
   const nonce = input.nonce.replace(/[^A-Za-z0-9+/=_-]/g, '');
-  const data = { model: input.model, strings: viewStrings(), explanations: input.explanations, explained: Object.keys(input.explanations).length };
+  // The model in its wire form (packed edges); the explanations in a block after the script, so
+  // that the view is drawn before the parser reaches them (read on the first click).
+  const data = { model: encodeReachability(input.model), strings: viewStrings(), explained: Object.keys(input.explanations).length };
   const title = input.model.strings['Reachability'] ?? 'Reachability';
   // Our own text (the nonce is sanitized above): no quote or angle bracket to escape.
-  const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src data:; base-uri 'none'; form-action 'none'`;
+  // worker-src blob: the layout (ELK) runs in a worker made from the text of the page's last block.
+  const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src data:; worker-src blob:; base-uri 'none'; form-action 'none'`;
   return [
     '<!DOCTYPE html>',
     `<html lang="${escapeHtml(input.lang)}">`,
@@ -67,6 +73,9 @@ export function renderReachHtml(input: ReachHtmlInput): string {
     '<div id="app"></div>',
     `<script type="application/json" id="netpol-data">${jsonForScript(data)}</script>`,
     `<script nonce="${nonce}">${inline(input.script, 'script')}</script>`,
+    `<script type="application/json" id="netpol-explanations">${jsonForScript(input.explanations)}</script>`,
+    // The layout worker's text, last: read after the first paint (a data block, never run as a page script).
+    ...(input.elkWorker === undefined ? [] : [`<script type="text/plain" id="netpol-elk-worker">${inline(input.elkWorker, 'script')}</script>`]),
     '</body>',
     '</html>',
     '',

@@ -4,7 +4,9 @@
  * computes no verdict of its own.
  *
  * Requests (server/src/lsp):
- *   `netpolLens/reachability`  params ReachabilityParams  → ReachabilityModel
+ *   `netpolLens/reachability`  params ReachabilityParams  → ReachabilityWire (version 2: the
+ *                              ReachabilityModel with packed edges; `decodeReachability` in
+ *                              ide/reach/wire.ts gives the object form back)
  *   `netpolLens/explainEdge`   params ExplainEdgeParams   → EdgeExplanation
  */
 import type { Protocol } from '../semantics/connset';
@@ -86,6 +88,29 @@ export interface ReachabilityModel {
    * `ReachabilityParams.maxEdges`; absent when nothing was left out. A caveat says so too.
    */
   readonly omittedNamespaces?: readonly string[];
+  /**
+   * Every namespace of the workspace with pods or workloads (in name order), whether shown, left
+   * out, or not asked for: what the view's namespace picker offers.
+   */
+  readonly allNamespaces?: readonly string[];
+}
+
+/** The version of the wire form below (`netpolLens/reachability` answered the object form, without `version`, before it). */
+export const REACH_WIRE_VERSION = 2;
+
+/** A distinct set of allowed connections, as edges carry it. */
+export type ReachConn = Pick<ReachEdge, 'allowed' | 'label' | 'all'>;
+
+/**
+ * The model as it travels (the LSP answer, the webview message, the HTML page's data block): as
+ * ReachabilityModel, but each edge is three numbers in `edges`, `[fromNode, toNode, conn, …]`:
+ * indexes into `nodes` and `conns`. The edge's id is `nodes[from].id + '->' + nodes[to].id`.
+ * Edges keep the model's order.
+ */
+export interface ReachabilityWire extends Omit<ReachabilityModel, 'edges'> {
+  readonly version: typeof REACH_WIRE_VERSION;
+  readonly conns: readonly ReachConn[];
+  readonly edges: readonly number[];
 }
 
 export interface ReachabilityParams {

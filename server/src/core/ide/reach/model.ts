@@ -7,7 +7,7 @@
  */
 import type { PodInfo } from '../../model/inventory';
 import type { CompiledPolicy, PolicyRef } from '../../semantics/compile';
-import { namespaceLabels, policiesSelecting, World } from '../../semantics/evaluate';
+import { Endpoint, namespaceLabels, policiesSelecting, World } from '../../semantics/evaluate';
 import {
   ConnSet,
   ConnectivityIndex,
@@ -17,6 +17,8 @@ import {
   connToJson,
   connectivityIndex,
   externalRanges,
+  externalRangeEndpoints,
+  ipBlocksKey,
   pairConnections,
   ExternalRange,
   formatConn,
@@ -25,7 +27,7 @@ import {
 import { dnsAllowed } from '../hoverText';
 import type { Locate } from '../provenance';
 import type { PolicyLink, ReachabilityModel, ReachabilityParams, ReachEdge, ReachNamespace, ReachNode, SourceLink } from '../reachModel';
-import { memberName, PodGroup, podGroups } from './nodes';
+import { compareText, memberName, PodGroup, podGroups } from './nodes';
 import { reachStrings } from './strings';
 import { t } from '../../l10n';
 
@@ -141,14 +143,28 @@ function allEdges(world: World, groups: readonly PodGroup[], makeEdge: MakeEdge)
   return { ranges, perRange, kept, edges, omitted: [] as string[] };
 }
 
+interface ExternalEdges {
+  readonly ranges: ExternalRange[];
+  readonly perRange: number[];
+  readonly edges: ReachEdge[];
+}
+
 /** The edges between the nodes and the external ranges (the address space split by the ipBlocks of their policies). */
-function externalOnly(world: World, groups: readonly PodGroup[], makeEdge: MakeEdge) {
+function externalOnly(world: World, groups: readonly PodGroup[], makeEdge: MakeEdge, policies = relevantPolicies(world, groups.flatMap((g) => g.members))): ExternalEdges {
+  return externalWith(world, groups, externalRanges({ ...world, policies }), makeEdge, { edges: [], perRange: [] });
+}
+
+/**
+ * `before` (the edges of other nodes with the same `ranges`) and the edges between `groups` and
+ * `ranges`. An edge between a node and a range depends on the two alone (the node's policies'
+ * ipBlocks), not on which other nodes are shown, so edges computed on the same ranges stay valid.
+ */
+function externalWith(world: World, groups: readonly PodGroup[], ranges: ExternalRange[], makeEdge: MakeEdge, before: Pick<ExternalEdges, 'edges' | 'perRange'>): ExternalEdges {
   const reps = groups.map((g) => g.members[0]);
-  const ranges = externalRanges({ ...world, policies: relevantPolicies(world, groups.flatMap((g) => g.members)) });
   // An index over the nodes' representatives and the ranges only (peers are matched against those alone).
   const idx = connectivityIndex({ ...world, pods: reps }, ranges.map((r) => r.endpoint));
-  const perRange = ranges.map(() => 0);
-  const edges: ReachEdge[] = [];
+  const perRange = ranges.map((_, k) => before.perRange[k] ?? 0);
+  const edges: ReachEdge[] = [...before.edges];
   for (const [i, g] of groups.entries()) {
     ranges.forEach((r, k) => {
       const out = idx.between(i, idx.podCount + k);
@@ -169,25 +185,71 @@ function externalOnly(world: World, groups: readonly PodGroup[], makeEdge: MakeE
 /**
  * At most `max` edges: namespaces are added one by one while everything fits (the first always).
  * The external ranges are split again at each step by the ipBlocks of the kept pods' policies
- * only, so that a namespace left out does not make the others' ranges finer.
+ * only, so that a namespace left out does not make the others' ranges finer. When a namespace's
+ * policies add no ipBlock, the ranges stay the same and only its own edges with them are computed.
  */
 function limitedEdges(world: World, groups: readonly PodGroup[], max: number, makeEdge: MakeEdge) {
   const namespaces = byNamespace(groups);
-  const idx = connectivityIndex(world);
+  // The pair index over the first namespaces' node pods only (a prefix of world.pods holds their
+  // indices, so they stay the same): a pair's connections depend on its two pods alone, and a limit
+  // usually keeps a few namespaces of many. Rebuilt over twice as many namespaces when the loop
+  // gets past it. podsThrough[k]: the prefix that covers namespaces 0..k.
+  const podsThrough: number[] = [];
+  for (const ns of namespaces) podsThrough.push(Math.max(podsThrough[podsThrough.length - 1] ?? 0, ...ns.flatMap((g) => g.indices.map((i) => i + 1))));
+  let covered = 0;
+  let idx: ConnectivityIndex | undefined;
+  const indexFor = (n: number): ConnectivityIndex => {
+    if (!idx || n >= covered) {
+      covered = Math.min(namespaces.length, Math.max(2, 2 * (n + 1)));
+      idx = connectivityIndex(covered === namespaces.length ? world : { ...world, pods: world.pods.slice(0, podsThrough[covered - 1]) });
+    }
+    return idx;
+  };
   const kept: PodGroup[] = [];
   const podEdges: ReachEdge[] = [];
-  let ext = externalOnly(world, [], makeEdge);
+  // While adding namespaces, the edges with the external ranges are only counted (against the
+  // ranges' endpoints, without their CIDRs); they are made once, for the namespaces kept.
+  let extCount = 0;
+  let ends: Endpoint[] = [];
+  let relevant = new Set<CompiledPolicy>();
+  let keptPolicies: CompiledPolicy[] = [];
+  let blocks = ipBlocksKey([]);
   let n = 0;
   for (; n < namespaces.length; n++) {
-    const nextPod = namespaceEdges(idx, namespaces[n], kept, [], makeEdge, []);
+    const nextPod = namespaceEdges(indexFor(n), namespaces[n], kept, [], makeEdge, []);
     if (kept.length > 0 && podEdges.length + nextPod.length > max) break;
-    const nextExt = externalOnly(world, [...kept, ...namespaces[n]], makeEdge);
-    if (kept.length > 0 && podEdges.length + nextPod.length + nextExt.edges.length > max) break;
+    const nextRelevant = new Set([...relevant, ...relevantPolicies(world, namespaces[n].flatMap((g) => g.members))]);
+    const policies = world.policies.filter((p) => nextRelevant.has(p));
+    const nextBlocks = ipBlocksKey(policies);
+    // The same ipBlocks, the same ranges: the kept nodes' edges with them stay as counted.
+    const same = nextBlocks === blocks;
+    const nextEnds = same ? ends : externalRangeEndpoints({ ...world, policies });
+    const nextCount = same ? extCount + countExternal(world, namespaces[n], nextEnds) : countExternal(world, [...kept, ...namespaces[n]], nextEnds);
+    if (kept.length > 0 && podEdges.length + nextPod.length + nextCount > max) break;
     kept.push(...namespaces[n]);
     podEdges.push(...nextPod);
-    ext = nextExt;
+    extCount = nextCount;
+    ends = nextEnds;
+    relevant = nextRelevant;
+    keptPolicies = policies;
+    blocks = nextBlocks;
   }
+  const ext = externalOnly(world, kept, makeEdge, keptPolicies);
   return { ranges: ext.ranges, perRange: ext.perRange, kept, edges: [...podEdges, ...ext.edges], omitted: namespaces.slice(n).map((ns) => ns[0].namespace) };
+}
+
+/** How many edges `groups` have with the ranges whose endpoints are `ends` (both ways), as externalWith makes them. */
+function countExternal(world: World, groups: readonly PodGroup[], ends: readonly Endpoint[]): number {
+  if (ends.length === 0 || groups.length === 0) return 0;
+  const idx = connectivityIndex({ ...world, pods: groups.map((g) => g.members[0]) }, ends);
+  let count = 0;
+  for (let i = 0; i < groups.length; i++) {
+    for (let k = 0; k < ends.length; k++) {
+      if (!connIsEmpty(idx.between(i, idx.podCount + k))) count++;
+      if (!connIsEmpty(idx.between(idx.podCount + k, i))) count++;
+    }
+  }
+  return count;
 }
 
 /**
@@ -278,5 +340,6 @@ export function buildReachabilityModel(world: World, locate?: Locate, opts: Reac
     stats: { pods: shownPods.length, policies: world.policies.length, nodes: nodes.length, edges: edges.length, ms: 0 },
     strings: reachStrings(),
     ...(omitted ? { omittedNamespaces: omitted } : {}),
+    allNamespaces: [...new Set(world.pods.map((p) => p.namespace))].sort(compareText),
   };
 }

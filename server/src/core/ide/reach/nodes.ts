@@ -22,7 +22,7 @@ export interface PodGroup {
   readonly indices: readonly number[];
 }
 
-function compareText(a: string, b: string): number {
+export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

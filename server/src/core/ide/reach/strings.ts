@@ -80,6 +80,13 @@ export function reachStrings(): Record<string, string> {
     'computed in {0} ms': t('computed in {0} ms'),
     '{0} identical pods': t('{0} identical pods'),
     'Namespaces left out (too many connections to show at once): choose namespaces with the filter': t('Namespaces left out (too many connections to show at once): choose namespaces with the filter'),
+    '{0} of {1} namespaces shown': t('{0} of {1} namespaces shown'),
+    'Choose namespaces…': t('Choose namespaces…'),
+    'Select all': t('Select all'),
+    'Select none': t('Select none'),
+    'Show the chosen namespaces': t('Show the chosen namespaces'),
+    'Not in this page (left out past --max-edges): write it with a larger --max-edges': t('Not in this page (left out past --max-edges): write it with a larger --max-edges'),
+    'The model is of an unknown version: update the extension.': t('The model is of an unknown version: update the extension.'),
   };
 }
 
