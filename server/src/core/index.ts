@@ -11,7 +11,7 @@ export { LineIndex } from './text';
 export type { Position, Span } from './text';
 export { parseYamlStream, newAliasBudget, aliasBudgetSpentLine, MAX_RUN_ALIAS_NODES } from './syntax/tree';
 export type { AliasBudget } from './syntax/tree';
-export { loadWorkspace, buildWorkspace, analyzeFile, resolveEndpoint, resolvePort, endpointName } from './workspace';
+export { loadWorkspace, buildWorkspace, buildWorkspaceSteps, analyzeFile, resolveEndpoint, resolvePort, endpointName } from './workspace';
 export type { Workspace, WorkspaceFile, FileAnalysis, EndpointResult } from './workspace';
 export { evaluate, buildWorld, policiesSelecting, peerMatches, portEntryMatches, namespaceLabels } from './semantics/evaluate';
 export type { World, Endpoint, Traffic, Verdict, DirectionVerdict, RuleMatch } from './semantics/evaluate';

@@ -7,7 +7,7 @@
 import { analyzeDocuments, Analysis, AnalysisPurpose, Settings } from './analyze';
 import { AliasBudget, DEFAULT_LIMITS, newAliasBudget, parseYamlStream } from './syntax/tree';
 import { extractInventory, Inventory, mergeInventories, PodInfo } from './model/inventory';
-import { compilePolicies } from './semantics/compile';
+import { compileOnce, compilePolicies } from './semantics/compile';
 import { buildWorld, Endpoint, World } from './semantics/evaluate';
 import { parseIPSloppy } from './semantics/cidr';
 import { t } from './l10n';
@@ -38,6 +38,21 @@ export function analyzeFile(f: WorkspaceFile, settings: Settings = {}, aliases?:
   if (aliases) aliases.current = f.file;
   const docs = parseYamlStream(f.text, DEFAULT_LIMITS, aliases);
   return { file: f.file, analysis: analyzeDocuments(f.text, docs, settings, purpose), inventory: extractInventory(docs, f.file) };
+}
+
+/**
+ * `buildWorkspace` in steps: the policies are compiled (memoised per policy object) `chunk` at a
+ * time first, so the build at the end only assembles the World.
+ */
+export function* buildWorkspaceSteps(files: readonly FileAnalysis[], chunk = 100): Generator<void, Workspace, void> {
+  let n = 0;
+  for (const f of files) {
+    for (const policy of f.analysis.policies) {
+      compileOnce(policy, f.file);
+      if (++n % chunk === 0) yield;
+    }
+  }
+  return buildWorkspace(files);
 }
 
 export function buildWorkspace(files: readonly FileAnalysis[]): Workspace {

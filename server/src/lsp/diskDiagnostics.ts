@@ -73,11 +73,14 @@ export class DiskDiagnostics {
         this.clear(uri);
         return void setImmediate(() => step(i + 1));
       }
-      const ws = index.workspace();
+      const settings = this.deps.settings();
       runStepsAcrossTurns(
         this.deps.connection,
         `workspace findings for ${uri}`,
-        () => withWorkspaceDiagnosticsSteps(fa.analysis.diagnostics, ws, uri, { text, settings: this.deps.settings() }),
+        function* () {
+          const ws = yield* index.workspaceSteps();
+          return yield* withWorkspaceDiagnosticsSteps(fa.analysis.diagnostics, ws, uri, { text, settings });
+        },
         // Superseded (the workspace changed, the file was opened): the next pass redoes it.
         () => this.running !== generation || index.generation !== generation || this.deps.isOpen(uri),
         (all) => this.publishOne(uri, text, all, generation),

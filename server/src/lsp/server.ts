@@ -234,7 +234,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         if (superseded()) return false;
         if (!steps) {
           generation = index.generation;
-          steps = withWorkspaceDiagnosticsSteps(fileDiagnostics, index.workspace(), doc.uri, { text, settings: { severity: settings.severity } });
+          steps = workspaceFindingsSteps(fileDiagnostics, doc.uri, text);
           return true;
         }
         const r = steps.next();
@@ -248,6 +248,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       if (more) setImmediate(step);
     };
     step();
+  }
+
+  /** A file's workspace findings in steps, the World first (its policies compiled a chunk per step when it must be rebuilt). */
+  function* workspaceFindingsSteps(fileDiagnostics: readonly CoreDiagnostic[], uri: string, text: string): Generator<void, CoreDiagnostic[], void> {
+    const ws = yield* index.workspaceSteps();
+    return yield* withWorkspaceDiagnosticsSteps(fileDiagnostics, ws, uri, { text, settings: { severity: settings.severity } });
   }
 
   /** Per open document: the workspace generation its published workspace findings were computed from. */
@@ -287,7 +293,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       runStepsAcrossTurns(
         connection,
         `workspace findings for ${doc.uri}`,
-        () => withWorkspaceDiagnosticsSteps(fa.analysis.diagnostics, index.workspace(), doc.uri, { text, settings: { severity: settings.severity } }),
+        () => workspaceFindingsSteps(fa.analysis.diagnostics, doc.uri, text),
         () => documents.get(doc.uri) !== doc || !settings.enable || index.generation !== generation || timers.has(doc.uri) || workspaceTimers.has(doc.uri),
         (all) => {
           publish(doc.uri, doc.version, all.map((d) => toLspDiagnostic(doc, d, docsUrl)));

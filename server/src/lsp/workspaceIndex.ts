@@ -6,7 +6,7 @@
  * loops, and yields between files so requests keep being answered.
  */
 import { fileURLToPath, pathToFileURL } from 'url';
-import { AliasBudget, aliasBudgetSpentLine, analyzeFile, analyzeIncremental, buildWorkspace, ChunkCache, EXPECT_MARKER, FileAnalysis, newAliasBudget, newChunkCache, Settings, Workspace } from '../core';
+import { AliasBudget, aliasBudgetSpentLine, analyzeFile, analyzeIncremental, buildWorkspace, buildWorkspaceSteps, ChunkCache, EXPECT_MARKER, FileAnalysis, newAliasBudget, newChunkCache, Settings, Workspace } from '../core';
 import { checkPath, MANIFEST_FILE, readCapped, realRoots, walkInputs } from '../node/files';
 
 export const MAX_SCAN_FILE_BYTES = 4 * 1024 * 1024;
@@ -74,14 +74,29 @@ export class WorkspaceIndex {
     if (this.open.delete(uri)) this.invalidate();
   }
 
+  private files(): FileAnalysis[] {
+    const files: FileAnalysis[] = [];
+    for (const [uri, fa] of this.disk) if (!this.open.has(uri)) files.push(fa);
+    for (const { analysis } of this.open.values()) files.push(analysis);
+    return files;
+  }
+
   workspace(): Workspace {
-    if (!this.cached) {
-      const files: FileAnalysis[] = [];
-      for (const [uri, fa] of this.disk) if (!this.open.has(uri)) files.push(fa);
-      for (const { analysis } of this.open.values()) files.push(analysis);
-      this.cached = buildWorkspace(files);
-    }
+    if (!this.cached) this.cached = buildWorkspace(this.files());
     return this.cached;
+  }
+
+  /**
+   * `workspace()` in steps for a pass that must stay responsive: the policies are compiled a
+   * chunk per step first (compilation is memoised per policy object), then the World is assembled.
+   */
+  *workspaceSteps(): Generator<void, Workspace, void> {
+    if (this.cached) return this.cached;
+    const generation = this.gen;
+    const ws = yield* buildWorkspaceSteps(this.files());
+    if (this.gen === generation) this.cached ??= ws;
+    // Changed meanwhile: the current content (the caller's pass is superseded anyway).
+    return this.gen === generation ? this.cached ?? ws : this.workspace();
   }
 
   /** Re-reads one file from disk (created or changed), or forgets it (deleted or unreadable). */

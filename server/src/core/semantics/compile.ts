@@ -161,7 +161,8 @@ export function compilePolicy(p: AnalyzedPolicy, file: string): CompiledPolicy |
  */
 const COMPILED = new WeakMap<AnalyzedPolicy, { readonly file: string; readonly locale: string; readonly result: CompiledPolicy | RejectedPolicy }>();
 
-function compileOnce(policy: AnalyzedPolicy, file: string): CompiledPolicy | RejectedPolicy {
+/** `compilePolicy`, memoised per policy object (see COMPILED). */
+export function compileOnce(policy: AnalyzedPolicy, file: string): CompiledPolicy | RejectedPolicy {
   const locale = getLocale();
   const hit = COMPILED.get(policy);
   if (hit && hit.file === file && hit.locale === locale) return hit.result;
