@@ -20,6 +20,7 @@ export type { PodInfo, NamespaceInfo, Inventory, ContainerPort } from './model/i
 export { matchesSelector, formatSelector } from './semantics/selector';
 export { parseCidr, formatCidr, addressCount } from './semantics/cidr';
 export { getHover } from './ide/hover';
+export { primeHoverSteps } from './ide/prime';
 export { listPolicies, sortPolicies, effectivePolicyTypes, renderPolicyTable, describePolicy, describePolicies, findPolicies, describeByPrefix } from './ide/describe';
 export type { PolicyEntry } from './ide/describe';
 export { explainTraffic, renderTrafficText, computeMatrix, renderMatrixText, renderMatrixMarkdown, matrixJson, sortPods, podTitle, describePeer, describePort } from './ide/matrix';

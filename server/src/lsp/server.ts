@@ -9,7 +9,7 @@ import { pathToFileURL } from 'url';
 import { CodeActionKind, CodeLens, CodeLensRefreshRequest, Connection, Diagnostic as LspDiagnostic, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType, Hover, InitializeResult, MarkupKind, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'url';
-import { assertionChecks, buildPlan, EXPECT_MARKER, renderAssertionChecksText, runAssertions, describePolicies, describePolicy, getHover, listPolicies, renderPlanText, setLocale, t, withWorkspaceDiagnosticsSteps } from '../core';
+import { assertionChecks, buildPlan, EXPECT_MARKER, primeHoverSteps, renderAssertionChecksText, runAssertions, describePolicies, describePolicy, getHover, listPolicies, renderPlanText, setLocale, t, withWorkspaceDiagnosticsSteps } from '../core';
 import type { Diagnostic as CoreDiagnostic } from '../core';
 import { quickFixes, setOpenDocuments, toLspDiagnostic, toRange } from './convert';
 import { lineLocatorOf } from './paths';
@@ -117,6 +117,18 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       void index.scan(folders).then(
         (n) => {
           connection.console.log(`netpol-lens: scanned ${n} YAML files (${index.diskFileCount} with NetworkPolicies or workloads) in ${Date.now() - started} ms`);
+          // Prime (a few policy hovers computed and dropped, a step each), then the findings.
+          const generation = index.generation;
+          runStepsAcrossTurns(
+            connection,
+            'priming',
+            function* () {
+              const ws = yield* index.workspaceSteps();
+              return yield* primeHoverSteps(ws.world);
+            },
+            () => index.generation !== generation || !settings.enable,
+            () => undefined,
+          );
           scheduleRefresh(0);
         },
         (err) => connection.console.error(`netpol-lens: ${t('workspace scan failed: {0}', (err as Error).message)}`),

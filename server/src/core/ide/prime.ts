@@ -1,0 +1,22 @@
+/**
+ * Priming, as rust-analyzer primes its caches after loading a project: once the workspace is
+ * read, the language server explains a few policies nobody asked for yet, one per step between
+ * requests, so the first hover a user asks for runs on compiled code and the World's per-peer
+ * masks exist. Pure: it computes what a hover would and throws the text away.
+ */
+import type { World } from '../semantics/evaluate';
+import { explainPolicy } from './hoverPolicy';
+import { selectedPods } from './hoverText';
+
+/** Explains up to `count` policies that select pods (the first in the World's order), one per step. */
+export function* primeHoverSteps(world: World, count = 3): Generator<void, number, void> {
+  let done = 0;
+  for (const c of world.policies) {
+    if (done >= count) break;
+    if (selectedPods(world, c).length === 0) continue;
+    explainPolicy(world, c);
+    done++;
+    yield;
+  }
+  return done;
+}
