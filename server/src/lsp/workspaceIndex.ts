@@ -93,7 +93,7 @@ export class WorkspaceIndex {
   *workspaceSteps(): Generator<void, Workspace, void> {
     if (this.cached) return this.cached;
     const generation = this.gen;
-    const ws = yield* buildWorkspaceSteps(this.files());
+    const ws = yield* buildWorkspaceSteps(this.files(), 25);
     if (this.gen === generation) this.cached ??= ws;
     // Changed meanwhile: the current content (the caller's pass is superseded anyway).
     return this.gen === generation ? this.cached ?? ws : this.workspace();
