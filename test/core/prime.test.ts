@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadWorkspace, primeHoverSteps } from '../../server/src/core';
+import { PRIME_MAX_WORK } from '../../server/src/core/ide/prime';
 import { listFiles, repoRoot } from '../harness/files';
 
 function run(steps: Generator<void, number, void>): { yields: number; value: number } {
@@ -28,4 +29,15 @@ test('priming explains at most `count` policies that select pods, one per step',
   const policiesOnly = files.filter((f) => /kind:\s*NetworkPolicy/.test(f.text) && !/kind:\s*(Pod|Deployment)\b/.test(f.text));
   assert.ok(policiesOnly.length > 0);
   assert.deepEqual(run(primeHoverSteps(loadWorkspace(policiesOnly).world, 3)), { yields: 0, value: 0 });
+});
+
+test('priming leaves a workspace past its bound alone (pods x policies), so a huge one is not explained unasked', () => {
+  const pods = Array.from({ length: 1001 }, (_, i) => `---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p${i}\n  labels:\n    app: a\n`).join('');
+  const policies = Array.from({ length: Math.ceil(PRIME_MAX_WORK / 1001) + 1 }, (_, i) => `---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: n${i}\nspec:\n  podSelector: {}\n`).join('');
+  const { world } = loadWorkspace([{ file: 'pods.yaml', text: pods }, { file: 'policies.yaml', text: policies }]);
+  assert.ok(world.pods.length * world.policies.length > PRIME_MAX_WORK);
+  assert.deepEqual(run(primeHoverSteps(world, 3)), { yields: 0, value: 0 });
+  // The same pods with one policy: primed.
+  const one = loadWorkspace([{ file: 'pods.yaml', text: pods }, { file: 'policies.yaml', text: policies.split('---\n').slice(0, 2).join('---\n') }]).world;
+  assert.deepEqual(run(primeHoverSteps(one, 3)), { yields: 1, value: 1 });
 });

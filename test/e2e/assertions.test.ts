@@ -8,6 +8,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { activateExtension, describeDiagnostics, fixtureUri, netpolDiagnostics, openFixture, resetEditorsAroundEachTest, waitFor } from './helpers';
+import { DATABASE_DENY_INGRESS } from '../harness/policies';
 
 const EXPECTATIONS = [
   '# The guide\'s expected results (netpol-lens test checks them).',
@@ -24,17 +25,7 @@ const EXPECTATIONS = [
 const CLAIM_LINE = 3;
 
 const DB_DENY = `---
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: database-deny-ingress
-  namespace: default
-spec:
-  podSelector:
-    matchLabels:
-      app: database
-  policyTypes: [Ingress]
-`;
+${DATABASE_DENY_INGRESS}`;
 
 suite('connectivity assertions', () => {
   suiteSetup(async () => {

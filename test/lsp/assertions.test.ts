@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { CodeAction, CodeActionRequest, CodeLens, CodeLensRequest, CompletionItem, CompletionList, CompletionRequest, Diagnostic } from 'vscode-languageserver-protocol';
 import { repoRoot } from '../harness/files';
 import { startServer, until } from './client';
+import { DATABASE_DENY_INGRESS } from '../harness/policies';
 
 const guide = path.join(repoRoot(), 'test', 'fixtures', 'workspaces', 'assertions');
 
@@ -24,17 +25,7 @@ function copyGuide(): string {
 
 const np = (ds: Diagnostic[], code: string) => ds.filter((d) => d.source === 'netpol' && d.code === code);
 
-const DB_DENY = `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: database-deny-ingress
-  namespace: default
-spec:
-  podSelector:
-    matchLabels:
-      app: database
-  policyTypes: [Ingress]
-`;
+const DB_DENY = DATABASE_DENY_INGRESS;
 
 test('a failing assertion is an error on exactly its line, linked to the deciding policy; adding a policy that makes it hold clears it', async () => {
   const dir = copyGuide();

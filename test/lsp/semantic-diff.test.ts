@@ -129,3 +129,35 @@ test('a large workspace (over 300 pods): the diff is computed after a pause, the
       await c.close();
     }
   }));
+
+test('a workspace with many policies: a hover right after an edit does not wait for the diff, and never shows a diff of an older text', () =>
+  withSeed(async (dir) => {
+    // 250 policies in namespace other (over the 200 the server diffs inside a request).
+    const policies = Array.from({ length: 250 }, (_, i) => `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: filler-${i}, namespace: other}\nspec: {podSelector: {matchLabels: {app: filler-${i}}}}\n`).join('---\n');
+    fs.writeFileSync(path.join(dir, 'many-policies.yaml'), policies);
+    const c = await startServer({ folder: dir });
+    try {
+      const uri = pathToFileURL(path.join(dir, FILE)).href;
+      const text = fs.readFileSync(path.join(dir, FILE), 'utf8');
+      const hoverText = async () => {
+        const h = await c.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 8, character: 8 } });
+        return (h!.contents as MarkupContent).value;
+      };
+      c.open(uri, text);
+      await c.diagnostics(uri);
+      c.change(uri, 2, widen(text));
+      await c.diagnostics(uri, (p) => p.version === 2);
+      // Right after the edit: the policy's hover, without a diff block (it is computed once typing pauses).
+      const now = await hoverText();
+      assert.match(now, /podSelector/);
+      assert.doesNotMatch(now, /vs the file as opened/);
+      // After the pause: the block is there.
+      await poll(async () => ((await hoverText()).startsWith('**vs the file as opened: +1 connections allowed, −0 blocked**') ? true : undefined), 'the diff block in the hover');
+      // Back to the policy as opened (plus a comment): the +1 of the older text must not be shown.
+      c.change(uri, 3, text + '# reviewed\n');
+      await c.diagnostics(uri, (p) => p.version === 3);
+      assert.doesNotMatch(await hoverText(), /vs the file as opened: \+1/);
+    } finally {
+      await c.close();
+    }
+  }));

@@ -116,7 +116,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const started = Date.now();
       void index.scan(folders).then(
         (n) => {
-          connection.console.log(`netpol-lens: scanned ${n} YAML files (${index.diskFileCount} with NetworkPolicies or workloads) in ${Date.now() - started} ms`);
+          connection.console.log(`netpol-lens: scanned ${n} YAML files (${index.diskFileCount} with NetworkPolicies, workloads or assertions) in ${Date.now() - started} ms`);
           // Prime (a few policy hovers computed and dropped, a step each), then the findings.
           const generation = index.generation;
           runStepsAcrossTurns(

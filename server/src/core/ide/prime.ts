@@ -8,8 +8,15 @@ import type { World } from '../semantics/evaluate';
 import { explainPolicy } from './hoverPolicy';
 import { selectedPods } from './hoverText';
 
+/**
+ * Past this many pods times policies a hover costs seconds, and priming would spend them
+ * unasked (a generated or hostile workspace): it is left to the user's first hover then.
+ */
+export const PRIME_MAX_WORK = 5_000_000;
+
 /** Explains up to `count` policies that select pods (the first in the World's order), one per step. */
 export function* primeHoverSteps(world: World, count = 3): Generator<void, number, void> {
+  if (world.pods.length * Math.max(1, world.policies.length) > PRIME_MAX_WORK) return 0;
   let done = 0;
   for (const c of world.policies) {
     if (done >= count) break;
