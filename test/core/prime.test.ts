@@ -10,15 +10,9 @@ import * as path from 'node:path';
 import { loadWorkspace, primeHoverSteps } from '../../server/src/core';
 import { PRIME_MAX_WORK } from '../../server/src/core/ide/prime';
 import { listFiles, repoRoot } from '../harness/files';
+import { driveSteps } from '../harness/steps';
 
-function run(steps: Generator<void, number, void>): { yields: number; value: number } {
-  let yields = 0;
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return { yields, value: r.value };
-    yields++;
-  }
-}
+const run = driveSteps;
 
 test('priming explains at most `count` policies that select pods, one per step', () => {
   const files = listFiles(path.join(repoRoot(), 'test', 'fixtures', 'workspaces', 'assertions'), /\.ya?ml$/).map((file) => ({ file, text: fs.readFileSync(file, 'utf8') }));

@@ -13,18 +13,12 @@ import { analyzeFile, buildWorkspace, buildWorkspaceSteps, checkFileAssertions, 
 import { checkFileAssertionsSteps } from '../../server/src/core/ide/expect/check';
 import { compileOnce } from '../../server/src/core/semantics/compile';
 import { listFiles, repoRoot } from '../harness/files';
+import { driveSteps } from '../harness/steps';
 
 const guide = path.join(repoRoot(), 'test', 'fixtures', 'workspaces', 'assertions');
 const read = () => listFiles(guide, /\.ya?ml$/).map((file) => ({ file, text: fs.readFileSync(file, 'utf8') }));
 
-function drive<T>(steps: Generator<void, T, void>): { yields: number; value: T } {
-  let yields = 0;
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return { yields, value: r.value };
-    yields++;
-  }
-}
+const drive = driveSteps;
 
 test('buildWorkspaceSteps: the World buildWorkspace builds, one step per chunk of policies', () => {
   const analyses = read().map((f) => analyzeFile(f));
