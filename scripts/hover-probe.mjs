@@ -2,6 +2,8 @@
 // development aid for scripts/bench.mjs's "hover over LSP" figure). Run `npm run bench` once first
 // (it writes .bench/npm-bench/workspace).
 //   node scripts/hover-probe.mjs [--profile DIR] [HOVERS]
+// PROBE_NODE_ARGS: more arguments for the server's node (e.g. `-r ./gc-log.js`); PROBE_STDERR=1
+// prints the server's stderr at the end (each hover line carries its end time, to line them up).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -24,7 +26,7 @@ const client = await startLsp({
   serverPath: path.join(ROOT, 'dist', 'server.js'),
   configuration: (section) => (section === 'netpolLens' ? { enable: true, severity: {} } : {}),
   rootUri: pathToFileURL(WORKSPACE).href,
-  nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  nodeArgs: [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(process.env.PROBE_NODE_ARGS ? process.env.PROBE_NODE_ARGS.split(' ') : [])],
   timeoutMs: 60000,
 });
 try {
@@ -41,10 +43,11 @@ try {
     const off = text.indexOf(`  name: policy-${i}\n`);
     const h = await client.hover(uri, positionAt(off + '  name: '.length + 2));
     samples.push(h.ms);
-    console.log(`policy-${i}: ${h.ms.toFixed(1)} ms`);
+    console.log(`policy-${i}: ${h.ms.toFixed(1)} ms (ended ${(performance.timeOrigin + performance.now()).toFixed(0)})`);
   }
   const s = samples.slice(1).sort((a, b) => a - b);
   console.log(`p50 ${s[Math.ceil(s.length * 0.5) - 1].toFixed(1)} p95 ${s[Math.ceil(s.length * 0.95) - 1].toFixed(1)} max ${s[s.length - 1].toFixed(1)} first ${samples[0].toFixed(1)}`);
+  if (process.env.PROBE_STDERR) console.log(client.stderr.join(''));
 } finally {
   await client.close();
 }

@@ -8,7 +8,8 @@ import * as assert from 'node:assert/strict';
 import MarkdownIt from 'markdown-it';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { getHover, loadWorkspace } from '../../server/src/core';
+import { getHover, loadWorkspace, setLocale } from '../../server/src/core';
+import { explainPolicy } from '../../server/src/core/ide/hoverPolicy';
 import { expectFile } from '../harness/expect';
 import { fixtureRoot, listFiles } from '../harness/files';
 
@@ -122,4 +123,26 @@ test('a key hover shows that key and a one-line pointer to the verdict, not the 
     assert.equal(last.type, 'paragraph');
     assert.match(last.text, /^_Who can reach whom under `default\/[a-z-]+`: hover its name\._$/, where);
   }
+});
+
+test('a policy explained once per World is answered from memory, in the locale asked for; a new World explains again', () => {
+  const files = fs.readdirSync(wsDir).map((f) => ({ file: f, text: fs.readFileSync(path.join(wsDir, f), 'utf8') }));
+  const ws = loadWorkspace(files);
+  const c = ws.world.policies.find((p) => p.ref.name === 'allow-frontend-to-backend')!;
+  assert.ok(c);
+  const first = explainPolicy(ws.world, c);
+  assert.equal(explainPolicy(ws.world, c), first, 'the same text');
+  try {
+    setLocale('ko');
+    const ko = explainPolicy(ws.world, c);
+    assert.notEqual(ko, first, 'another locale is written anew');
+    setLocale('en');
+    assert.equal(explainPolicy(ws.world, c), first);
+  } finally {
+    setLocale('en');
+  }
+  // The memo is per World: another World (an edit) with the same policy gives the same text, computed there.
+  const edited = loadWorkspace(files.map((f) => (f.text.includes('name: allow-frontend-to-backend') ? { ...f, text: f.text.replace(/app: frontend/g, 'app: web') } : f)));
+  const c2 = edited.world.policies.find((p) => p.ref.name === 'allow-frontend-to-backend')!;
+  assert.notEqual(explainPolicy(edited.world, c2), first, 'an edit that changes the verdict changes the text');
 });

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadWorkspace, primeHoverSteps } from '../../server/src/core';
 import { PRIME_MAX_WORK } from '../../server/src/core/ide/prime';
+import { buildPeerMasksSteps } from '../../server/src/core/semantics/reach';
 import { listFiles, repoRoot } from '../harness/files';
 import { driveSteps } from '../harness/steps';
 
@@ -19,6 +20,11 @@ test('priming explains at most `count` policies that select pods, one per step',
   const { world } = loadWorkspace(files);
   assert.ok(world.policies.length >= 3 && world.pods.length > 0, `${world.policies.length} policies, ${world.pods.length} pods`);
   assert.deepEqual(run(primeHoverSteps(world, 2)), { yields: 2, value: 2 });
+  // Every peer's mask was built: nothing is left for a hover to build.
+  assert.equal(run(buildPeerMasksSteps(world)).value, 0);
+  const peers = world.policies.reduce((n, p) => n + [...p.ingress, ...p.egress].reduce((m, r) => m + (r.peers?.length ?? 0), 0), 0);
+  assert.ok(peers > 0);
+  assert.deepEqual(run(buildPeerMasksSteps(loadWorkspace(files).world, 2)), { yields: Math.ceil(world.policies.length / 2) - 1, value: peers });
   // No pods: nothing to explain, no step.
   const policiesOnly = files.filter((f) => /kind:\s*NetworkPolicy/.test(f.text) && !/kind:\s*(Pod|Deployment)\b/.test(f.text));
   assert.ok(policiesOnly.length > 0);

@@ -117,18 +117,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       void index.scan(folders).then(
         (n) => {
           connection.console.log(`netpol-lens: scanned ${n} YAML files (${index.diskFileCount} with NetworkPolicies, workloads or assertions) in ${Date.now() - started} ms`);
-          // Prime (a few policy hovers computed and dropped, a step each), then the findings.
-          const generation = index.generation;
-          runStepsAcrossTurns(
-            connection,
-            'priming',
-            function* () {
-              const ws = yield* index.workspaceSteps();
-              return yield* primeHoverSteps(ws.world);
-            },
-            () => index.generation !== generation || !settings.enable,
-            () => undefined,
-          );
+          // Prime (the peer masks and a few policy hovers, in steps), then the findings.
+          prime();
           scheduleRefresh(0);
         },
         (err) => connection.console.error(`netpol-lens: ${t('workspace scan failed: {0}', (err as Error).message)}`),
@@ -279,6 +269,30 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Refreshes, after `delay`, the workspace findings of open documents computed from an older workspace. */
+  /** The generation priming last ran for (or runs for). */
+  let primedGeneration: number | undefined;
+
+  /**
+   * Primes the current World for hovers (core/ide/prime.ts), in steps between requests: after the
+   * scan, and again each time a changed World has settled (the end of a workspace pass). Stops when
+   * the workspace changes meanwhile; the pass that follows primes the new World.
+   */
+  function prime(): void {
+    const generation = index.generation;
+    if (primedGeneration === generation || !settings.enable) return;
+    primedGeneration = generation;
+    runStepsAcrossTurns(
+      connection,
+      'priming',
+      function* () {
+        const ws = yield* index.workspaceSteps();
+        return yield* primeHoverSteps(ws.world);
+      },
+      () => index.generation !== generation || !settings.enable,
+      () => undefined,
+    );
+  }
+
   function scheduleRefresh(delay = WORKSPACE_DELAY_MS): void {
     if (refreshTimer) clearTimeout(refreshTimer);
     refreshTimer = setTimeout(refreshStale, delay);
@@ -296,7 +310,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const stale = documents.all().filter((d) => shownGeneration.get(d.uri) !== generation && !timers.has(d.uri) && !workspaceTimers.has(d.uri));
     const step = (i: number): void => {
       if (index.generation !== generation) return scheduleRefresh();
-      if (i >= stale.length) return diskDiagnostics.run();
+      if (i >= stale.length) {
+        prime();
+        return diskDiagnostics.run();
+      }
       const doc = stale[i];
       const next = (): void => void setImmediate(() => step(i + 1));
       const fa = runSafe(connection, `workspace findings for ${doc.uri}`, undefined, undefined, () => {

@@ -19,7 +19,11 @@ export class WorkspaceIndex {
   private readonly disk = new Map<string, FileAnalysis>();
   /** The text of each file in `disk` (positions for the diagnostics of files that are not open, plan lines). */
   private readonly diskTexts = new Map<string, string>();
-  private readonly open = new Map<string, { version: number; analysis: FileAnalysis; cache: ChunkCache }>();
+  /**
+   * `asOnDisk`: the document's text is the text its file had when read, so the World (built from
+   * either) is the same; opening or closing such a document keeps the World and its caches.
+   */
+  private readonly open = new Map<string, { version: number; analysis: FileAnalysis; cache: ChunkCache; text: string; asOnDisk: boolean }>();
   private cached: Workspace | undefined;
   private gen = 0;
   /** The real paths of the workspace folders (set by scan): files that resolve elsewhere are not read. */
@@ -60,9 +64,25 @@ export class WorkspaceIndex {
     if (hit && hit.version === version) return hit.analysis;
     const cache = hit?.cache ?? newChunkCache();
     const analysis = analyzeIncremental(uri, text, this.settings, cache);
-    this.open.set(uri, { version, analysis, cache });
-    this.invalidate();
+    const asOnDisk = this.isAsOnDisk(uri, text);
+    this.open.set(uri, { version, analysis, cache, text, asOnDisk });
+    // A document opened as it is on disk, or edited back to it from there, changes nothing the World holds.
+    if (!(asOnDisk && (hit?.asOnDisk ?? true))) this.invalidate();
     return analysis;
+  }
+
+  /**
+   * Whether `text` is what the scan read for `uri`, analysed alike: the same text, and no file of
+   * the workspace cut short by the shared alias budget (an open document has a budget of its own).
+   */
+  private isAsOnDisk(uri: string, text: string): boolean {
+    return this.diskTexts.get(uri) === text && this.aliases.ranOutIn === undefined;
+  }
+
+  /** After a file on disk changed or went: whether each open document still reads as on disk. */
+  private recheckOpen(uri: string): void {
+    const entry = this.open.get(uri);
+    if (entry) entry.asOnDisk = this.isAsOnDisk(uri, entry.text);
   }
 
   /** Whether an open document has an analysis to build on (so the next one is incremental). */
@@ -71,7 +91,10 @@ export class WorkspaceIndex {
   }
 
   closeOpen(uri: string): void {
-    if (this.open.delete(uri)) this.invalidate();
+    const entry = this.open.get(uri);
+    if (!entry) return;
+    this.open.delete(uri);
+    if (!entry.asOnDisk) this.invalidate();
   }
 
   private files(): FileAnalysis[] {
@@ -117,12 +140,14 @@ export class WorkspaceIndex {
     else this.disk.set(uri, this.analyzeDisk(uri, text));
     if (text === undefined) this.diskTexts.delete(uri);
     else this.diskTexts.set(uri, text);
+    for (const u of this.open.keys()) this.recheckOpen(u);
   }
 
   forget(uri: string): void {
     this.releaseAliases(uri);
     this.disk.delete(uri);
     this.diskTexts.delete(uri);
+    for (const u of this.open.keys()) this.recheckOpen(u);
     this.invalidate();
   }
 
@@ -193,6 +218,7 @@ export class WorkspaceIndex {
     }
     const spent = aliasBudgetSpentLine(this.aliases);
     if (spent !== undefined) this.log(spent);
+    for (const u of this.open.keys()) this.recheckOpen(u);
     this.invalidate();
     return count;
   }

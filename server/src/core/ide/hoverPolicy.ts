@@ -5,13 +5,13 @@
  */
 import type { PodInfo } from '../model/inventory';
 import type { CompiledPolicy, RejectedPolicy } from '../semantics/compile';
-import { policiesSelecting, peerMatches, World } from '../semantics/evaluate';
+import { policiesSelecting, World } from '../semantics/evaluate';
 import { connIsEmpty } from '../semantics/connset';
-import { connectionsOf } from '../semantics/reach';
+import { connectionsOf, podsMatchedBy } from '../semantics/reach';
 import { formatSelector, isEmptySelector, matchesSelector } from '../semantics/selector';
 import { code, describeRule, dnsAllowed, list, podName, selectedPods } from './hoverText';
 import { verdictBlock } from './hoverVerdict';
-import { t } from '../l10n';
+import { getLocale, t } from '../l10n';
 
 /** Selected pods the verdict block shows. */
 const VERDICT_PODS = 3;
@@ -30,7 +30,28 @@ export function additiveWarning(world: World, c: CompiledPolicy, dir: 'ingress' 
   return t(others.length === 1 ? '⚠ Policies only add allowances: {0} also selects these pods and still allows the {1} its rules name. This policy cannot take that away.' : '⚠ Policies only add allowances: {0} also select these pods and still allow the {1} their rules name. This policy cannot take that away.', list(others.map((o) => o.ref.name)), dir);
 }
 
+/**
+ * The last explanations per world (a World never changes; a new one comes with every edit), so
+ * hovering the same name again, or a name priming explained, answers at once. At most EXPLAINED_MAX
+ * per world, each for the locale it was written in.
+ */
+const EXPLAINED = new WeakMap<World, Map<CompiledPolicy | RejectedPolicy, { readonly locale: string; readonly text: string }>>();
+const EXPLAINED_MAX = 64;
+
+/** The policy's hover: verdict, rules, what the verdict rests on (kept per world, see EXPLAINED). */
 export function explainPolicy(world: World, c: CompiledPolicy | RejectedPolicy): string {
+  let memo = EXPLAINED.get(world);
+  if (!memo) EXPLAINED.set(world, (memo = new Map()));
+  const locale = getLocale();
+  const known = memo.get(c);
+  if (known && known.locale === locale) return known.text;
+  const text = writePolicyExplanation(world, c);
+  if (memo.size >= EXPLAINED_MAX) memo.delete(memo.keys().next().value!);
+  memo.set(c, { locale, text });
+  return text;
+}
+
+function writePolicyExplanation(world: World, c: CompiledPolicy | RejectedPolicy): string {
   const out: string[] = [];
   if ('reason' in c) {
     out.push(t('**NetworkPolicy {0} — not applied**', code(`${c.ref.namespace}/${c.ref.name}`)), '', t('The API server would reject it (see the errors in this document), so it allows and isolates nothing until they are fixed.'));
@@ -60,7 +81,7 @@ export function explainPolicy(world: World, c: CompiledPolicy | RejectedPolicy):
     if (c.egress.length) out.push('');
   } else if (c.egress.length) out.push(t('⚠ It has egress rules but policyTypes leaves Egress out, so **they are ignored**.'), '');
   if (!c.isolatesEgress) out.push(t('It restricts no egress: neither where the selected pods may connect, nor where the sources it names may connect.'), '');
-  const sources = c.ingress.flatMap((r) => (r.peers ?? []).flatMap((peer) => world.pods.filter((pod) => peerMatches(world, c, peer, { kind: 'pod', pod }))));
+  const sources = c.ingress.flatMap((r) => (r.peers ?? []).flatMap((peer) => podsMatchedBy(world, c, peer)));
   const unique = [...new Set(sources)].filter((s0) => !pods.includes(s0)).slice(0, 3);
   for (const src of unique) {
     const selected = new Set(pods);

@@ -6,7 +6,8 @@
 import { isKubeDnsPeer, showsKubeSystem } from '../semantics/kubeDns';
 import type { PodInfo } from '../model/inventory';
 import type { CompiledPeer, CompiledPolicy, CompiledRule } from '../semantics/compile';
-import { evaluate, peerMatches, World } from '../semantics/evaluate';
+import { evaluate, World } from '../semantics/evaluate';
+import { podsMatchedBy } from '../semantics/reach';
 import { formatSelector, isEmptySelector, matchesSelector } from '../semantics/selector';
 import { escapeControls } from './escape';
 import { t } from '../l10n';
@@ -43,7 +44,7 @@ export function describePeer(world: World, p: CompiledPolicy, peer: CompiledPeer
   if (!peer.namespaceSelector) who = sel ? t("pods with {0} in {1} (the policy's own namespace)", sel, code(p.ref.namespace)) : t("all pods in {0} (the policy's own namespace)", code(p.ref.namespace));
   else if (isEmptySelector(peer.namespaceSelector)) who = sel ? t('pods with {0} in every namespace', sel) : t('all pods in every namespace');
   else who = sel ? t('pods with {0} in namespaces with {1}', sel, code(formatSelector(peer.namespaceSelector))) : t('all pods in namespaces with {0}', code(formatSelector(peer.namespaceSelector)));
-  const matched = world.pods.filter((pod) => peerMatches(world, p, peer, { kind: 'pod', pod }));
+  const matched = podsMatchedBy(world, p, peer);
   if (matched.length === 0 && isKubeDnsPeer(peer)) {
     return showsKubeSystem(world.pods)
       ? t('{0} — the cluster DNS (kube-dns); the workspace has Pods or workloads of kube-system, but none labelled k8s-app=kube-dns, so it cannot show them', who)

@@ -122,11 +122,48 @@ function buildMask(world: World, cache: WorldCache, policy: CompiledPolicy, peer
     });
     cache.byNamespace = by;
   }
+  // The namespace test is peerMatches's first; what is left for each pod of a matching namespace is
+  // its pod selector (none: every pod there).
+  const pods = world.pods;
   for (const [ns, ks] of cache.byNamespace) {
     if (peer.namespaceSelector ? !matchesSelector(peer.namespaceSelector, namespaceLabels(world, ns)) : ns !== policy.ref.namespace) continue;
-    for (const k of ks) if (peerMatches(world, policy, peer, endpoints[k])) m[k] = 1;
+    const podSelector = peer.podSelector;
+    for (const k of ks) if (!podSelector || matchesSelector(podSelector, pods[k].labels)) m[k] = 1;
   }
   return m;
+}
+
+function peerMaskOf(world: World, cache: WorldCache, policy: CompiledPolicy, peer: CompiledPeer): Uint8Array {
+  let m = cache.peerMasks.get(peer);
+  if (!m) {
+    m = buildMask(world, cache, policy, peer);
+    cache.peerMasks.set(peer, m);
+  }
+  return m;
+}
+
+/** The pods of the world `peer` matches (in the world's order), read from its mask (built on first use, kept per world). */
+export function podsMatchedBy(world: World, policy: CompiledPolicy, peer: CompiledPeer): PodInfo[] {
+  const mask = peerMaskOf(world, cacheOf(world), policy, peer);
+  const out: PodInfo[] = [];
+  for (let k = 0; k < mask.length; k++) if (mask[k] === 1) out.push(world.pods[k]);
+  return out;
+}
+
+/**
+ * Builds the per-peer masks of every policy of the world ahead of the hovers (priming, prime.ts),
+ * `chunk` policies per step: a hover then only looks them up, for its own rules and to decide
+ * whether another policy's peer matches the hovered pod.
+ */
+export function* buildPeerMasksSteps(world: World, chunk = 25): Generator<void, number, void> {
+  const cache = cacheOf(world);
+  let built = 0;
+  for (let i = 0; i < world.policies.length; i++) {
+    const policy = world.policies[i];
+    for (const rule of [...policy.ingress, ...policy.egress]) for (const peer of rule.peers ?? []) if (!cache.peerMasks.has(peer)) (peerMaskOf(world, cache, policy, peer), built++);
+    if ((i + 1) % chunk === 0 && i + 1 < world.policies.length) yield;
+  }
+  return built;
 }
 
 /** A rule's ports towards `dest`; kept per world for rules whose ports do not depend on the destination. */
@@ -164,19 +201,23 @@ export function connectionsOf(world: World, pod: PodInfo, opts: { readonly outOn
   const key = `${index}${opts.outOnly ? ' out' : ''}`;
   const known = cache.recent.get(key);
   if (known && known.pod === pod) return known.sets;
-  const sets = compute(world, cache, pod, opts);
+  const sets = compute(world, cache, pod, index, opts);
   if (cache.recent.size >= RECENT) cache.recent.delete(cache.recent.keys().next().value!);
   cache.recent.set(key, { pod, sets });
   return sets;
 }
 
-function compute(world: World, cache: WorldCache, pod: PodInfo, opts: { readonly outOnly?: boolean }): PairSets[] {
+/** `index`: the pod's position in `world.pods`. */
+function compute(world: World, cache: WorldCache, pod: PodInfo, index: number, opts: { readonly outOnly?: boolean }): PairSets[] {
   const self: Endpoint = { kind: 'pod', pod };
   const { endpoints } = cache;
 
-  // Whether a peer of some policy matches the hovered pod (each peer once).
+  // Whether a peer of some policy matches the hovered pod (each peer once): its mask when built
+  // (priming builds them all), else asked directly.
   const matchesSelf = new Map<CompiledPeer, boolean>();
   const peerHitsSelf = (policy: CompiledPolicy, peer: CompiledPeer): boolean => {
+    const mask = cache.peerMasks.get(peer);
+    if (mask && index >= 0) return mask[index] === 1;
     let v = matchesSelf.get(peer);
     if (v === undefined) matchesSelf.set(peer, (v = peerMatches(world, policy, peer, self)));
     return v;
@@ -184,14 +225,7 @@ function compute(world: World, cache: WorldCache, pod: PodInfo, opts: { readonly
   const ruleHitsSelf = (policy: CompiledPolicy, rule: CompiledRule): boolean => !rule.peers || rule.peers.some((peer) => peerHitsSelf(policy, peer));
 
   // The hovered pod's own rules against every pod: one mask per peer (kept for the world), ORed per rule.
-  const peerMask = (policy: CompiledPolicy, peer: CompiledPeer): Uint8Array => {
-    let m = cache.peerMasks.get(peer);
-    if (!m) {
-      m = buildMask(world, cache, policy, peer);
-      cache.peerMasks.set(peer, m);
-    }
-    return m;
-  };
+  const peerMask = (policy: CompiledPolicy, peer: CompiledPeer): Uint8Array => peerMaskOf(world, cache, policy, peer);
   const ruleMask = (policy: CompiledPolicy, rule: CompiledRule): Uint8Array | undefined => {
     if (!rule.peers) return undefined; // every peer
     if (rule.peers.length === 1) return peerMask(policy, rule.peers[0]);
