@@ -85,7 +85,8 @@ function writePolicyExplanation(world: World, c: CompiledPolicy | RejectedPolicy
   const unique = [...new Set(sources)].filter((s0) => !pods.includes(s0)).slice(0, 3);
   for (const src of unique) {
     const selected = new Set(pods);
-    const elsewhere = connectionsOf(world, src, { outOnly: true }).filter((r) => !selected.has(r.other) && !connIsEmpty(r.outSet)).map((r) => r.other);
+    const { pods: all, self, outSets } = connectionsOf(world, src, { outOnly: true });
+    const elsewhere = all.filter((other, k) => k !== self && !selected.has(other) && !connIsEmpty(outSets[k]));
     if (elsewhere.length) out.push(t('{0} can still connect to {1}: this policy only limits who reaches the pods it selects.', code(podName(src)), list(elsewhere.map(podName))), '');
   }
   for (const dir of ['ingress', 'egress'] as const) {

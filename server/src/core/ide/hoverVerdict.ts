@@ -78,13 +78,18 @@ export function podVerdict(world: World, pod: PodInfo): string[] {
   const outBlocked: PodInfo[] = [];
   let inAll = true;
   let outAll = true;
-  for (const r of connectionsOf(world, pod)) {
-    if (connIsEmpty(r.inSet)) inBlocked.push(r.other);
-    else inAllowed.push({ pod: r.other, set: r.inSet });
-    if (connIsEmpty(r.outSet)) outBlocked.push(r.other);
-    else outAllowed.push({ pod: r.other, set: r.outSet });
-    inAll &&= r.inSet === ALL_CONNECTIONS || connIsAll(r.inSet);
-    outAll &&= r.outSet === ALL_CONNECTIONS || connIsAll(r.outSet);
+  const { pods, self, inSets, outSets } = connectionsOf(world, pod);
+  for (let k = 0; k < pods.length; k++) {
+    if (k === self) continue;
+    const other = pods[k];
+    const inSet = inSets[k];
+    const outSet = outSets[k];
+    if (connIsEmpty(inSet)) inBlocked.push(other);
+    else inAllowed.push({ pod: other, set: inSet });
+    if (connIsEmpty(outSet)) outBlocked.push(other);
+    else outAllowed.push({ pod: other, set: outSet });
+    inAll &&= inSet === ALL_CONNECTIONS || connIsAll(inSet);
+    outAll &&= outSet === ALL_CONNECTIONS || connIsAll(outSet);
   }
   const lines: string[] = [];
   const direction = (isolating: readonly CompiledPolicy[], dir: 'ingress' | 'egress', allowed: typeof inAllowed, blocked: readonly PodInfo[], all: boolean) => {

@@ -15,12 +15,18 @@ import { Endpoint, namespaceLabels, peerMatches, policiesSelecting, World } from
 import { matchesSelector } from './selector';
 import { ALL_CONNECTIONS, ConnSet, connIsAll, connIsEmpty, intersectConn, NO_CONNECTIONS, rulePortSet, unionConn } from './connset';
 
-export interface PairSets {
-  readonly other: PodInfo;
-  /** What `other` may open to the hovered pod (`other` → pod). */
-  readonly inSet: ConnSet;
-  /** What the hovered pod may open to `other` (pod → `other`). */
-  readonly outSet: ConnSet;
+/**
+ * One pod's connections with every pod of the world, by position in `world.pods` (`pods`); the
+ * pod's own position `self` (or -1) holds nothing. Arrays, not an object per pair: a hover reads a
+ * thousand pairs for each pod it shows.
+ */
+export interface PodConnections {
+  readonly pods: readonly PodInfo[];
+  readonly self: number;
+  /** What `pods[k]` may open to the pod (`pods[k]` → pod). */
+  readonly inSets: readonly ConnSet[];
+  /** What the pod may open to `pods[k]` (pod → `pods[k]`). */
+  readonly outSets: readonly ConnSet[];
 }
 
 /** What every call on one world shares: endpoints, pod positions, peer masks. */
@@ -30,14 +36,16 @@ interface WorldCache {
   readonly peerMasks: Map<CompiledPeer, Uint8Array>;
   /** Per rule without named ports: its ports (the same whatever the destination). */
   readonly fixedSets: Map<CompiledRule, ConnSet>;
-  /** Per rule with named ports: its ports per destination container-port list (pods share a few lists). */
-  readonly namedSets: Map<CompiledRule, Map<string, ConnSet>>;
-  /** Per pod: its container ports as a key for namedSets. */
-  readonly portKeys: Map<PodInfo, string>;
+  /** Per rule with named ports: its ports per destination container-port list id (pods share a few lists). */
+  readonly namedSets: Map<CompiledRule, (ConnSet | undefined)[]>;
+  /** Per pod position: the id of its container-port list (pods with the same list share one), for namedSets; built on first use. */
+  portKeyIds?: Int32Array;
   /** Pod positions per namespace. */
   byNamespace?: Map<string, number[]>;
   /** The last answers per pod (hovering the same policy again, or a source several policies name), at most RECENT. */
-  readonly recent: Map<string, { readonly pod: PodInfo; readonly sets: PairSets[] }>;
+  readonly recent: Map<string, { readonly pod: PodInfo; readonly sets: PodConnections }>;
+  /** Per pod position, the positions of the policies selecting it (built on first use). */
+  selectingAt?: { readonly egressOf: Int32Array[]; readonly ingressOf: Int32Array[] };
 }
 
 const RECENT = 32;
@@ -47,7 +55,7 @@ const CACHES = new WeakMap<World, WorldCache>();
 function cacheOf(world: World): WorldCache {
   let c = CACHES.get(world);
   if (!c) {
-    c = { endpoints: world.pods.map((p) => ({ kind: 'pod', pod: p })), peerMasks: new Map(), fixedSets: new Map(), namedSets: new Map(), portKeys: new Map(), recent: new Map() };
+    c = { endpoints: world.pods.map((p) => ({ kind: 'pod', pod: p })), peerMasks: new Map(), fixedSets: new Map(), namedSets: new Map(), recent: new Map() };
     CACHES.set(world, c);
   }
   return c;
@@ -168,32 +176,52 @@ export function* buildPeerMasksSteps(world: World, chunk = 25): Generator<void, 
 
 /** A rule's ports towards `dest`; kept per world for rules whose ports do not depend on the destination. */
 function portSet(cache: WorldCache, rule: CompiledRule, dest: Endpoint): ConnSet {
-  if (hasNamedPort(rule)) {
-    if (dest.kind !== 'pod') return canonical(rulePortSet(rule, dest));
-    let key = cache.portKeys.get(dest.pod);
-    if (key === undefined) cache.portKeys.set(dest.pod, (key = dest.pod.ports.map((p) => `${p.name ?? ''}/${p.port}/${p.protocol}`).join(' ')));
-    let byKey = cache.namedSets.get(rule);
-    if (!byKey) cache.namedSets.set(rule, (byKey = new Map()));
-    let v = byKey.get(key);
-    if (!v) byKey.set(key, (v = canonical(rulePortSet(rule, dest))));
-    return v;
-  }
+  if (hasNamedPort(rule)) return canonical(rulePortSet(rule, dest));
   let v = cache.fixedSets.get(rule);
   if (!v) cache.fixedSets.set(rule, (v = canonical(rulePortSet(rule, dest))));
   return v;
 }
 
+/** A rule's ports towards the pod at position `k` of the world; kept per world and container-port list. */
+function portSetAt(world: World, cache: WorldCache, rule: CompiledRule, k: number): ConnSet {
+  if (!hasNamedPort(rule)) return portSet(cache, rule, cache.endpoints[k]);
+  const ids = (cache.portKeyIds ??= portKeyIds(world.pods));
+  let byId = cache.namedSets.get(rule);
+  if (!byId) cache.namedSets.set(rule, (byId = []));
+  const id = ids[k];
+  let v = byId[id];
+  if (!v) byId[id] = v = canonical(rulePortSet(rule, cache.endpoints[k]));
+  return v;
+}
+
+/** Per pod, the id of its container-port list: equal lists (name, port, protocol, in order) get one id. */
+function portKeyIds(pods: readonly PodInfo[]): Int32Array {
+  const ids = new Int32Array(pods.length);
+  const byKey = new Map<string, number>();
+  for (let k = 0; k < pods.length; k++) {
+    const key = pods[k].ports.map((p) => `${p.name ?? ''}/${p.port}/${p.protocol}`).join(' ');
+    let id = byKey.get(key);
+    if (id === undefined) byKey.set(key, (id = byKey.size));
+    ids[k] = id;
+  }
+  return ids;
+}
+
+/** Whether a rule names a port (its ports then depend on the destination's containers); kept per rule. */
+const NAMED = new WeakMap<CompiledRule, boolean>();
 function hasNamedPort(rule: CompiledRule): boolean {
-  return !!rule.ports?.some((e) => typeof e.port === 'string');
+  let v = NAMED.get(rule);
+  if (v === undefined) NAMED.set(rule, (v = !!rule.ports?.some((e) => typeof e.port === 'string')));
+  return v;
 }
 
 /**
- * For every pod of the world other than `pod`, in the world's order: the connection sets each
- * way, equal to `connectionsBetween(world, other, pod)` and `connectionsBetween(world, pod, other)`.
- * `outOnly`: only pod → other is needed (inSet is empty unless a full answer was at hand). Answers
- * are kept per world for the last few pods; the arrays are shared, do not change them.
+ * For every pod of the world other than `pod`, by position: the connection sets each way, equal
+ * to `connectionsBetween(world, other, pod)` and `connectionsBetween(world, pod, other)`.
+ * `outOnly`: only pod → other is needed (inSets are empty unless a full answer was at hand).
+ * Answers are kept per world for the last few pods; the arrays are shared, do not change them.
  */
-export function connectionsOf(world: World, pod: PodInfo, opts: { readonly outOnly?: boolean } = {}): PairSets[] {
+export function connectionsOf(world: World, pod: PodInfo, opts: { readonly outOnly?: boolean } = {}): PodConnections {
   const cache = cacheOf(world);
   const index = world.pods.indexOf(pod);
   const full = cache.recent.get(`${index}`);
@@ -208,7 +236,7 @@ export function connectionsOf(world: World, pod: PodInfo, opts: { readonly outOn
 }
 
 /** `index`: the pod's position in `world.pods`. */
-function compute(world: World, cache: WorldCache, pod: PodInfo, index: number, opts: { readonly outOnly?: boolean }): PairSets[] {
+function compute(world: World, cache: WorldCache, pod: PodInfo, index: number, opts: { readonly outOnly?: boolean }): PodConnections {
   const self: Endpoint = { kind: 'pod', pod };
   const { endpoints } = cache;
 
@@ -236,30 +264,36 @@ function compute(world: World, cache: WorldCache, pod: PodInfo, index: number, o
     }
     return m;
   };
+  // A rule's ports towards the hovered pod.
+  const selfSet = (rule: CompiledRule): ConnSet => (index >= 0 ? portSetAt(world, cache, rule, index) : portSet(cache, rule, self));
   const ingressPolicies = policiesSelecting(world, pod, 'ingress');
   const egressPolicies = policiesSelecting(world, pod, 'egress');
   // The pod's ingress rules: the destination is the pod itself, so each rule's ports are fixed.
-  const ownIngress = ingressPolicies.flatMap((p) => p.ingress.map((rule) => ({ mask: ruleMask(p, rule), set: portSet(cache, rule, self) })));
+  const ownIngress = ingressPolicies.flatMap((p) => p.ingress.map((rule) => ({ mask: ruleMask(p, rule), set: selfSet(rule) })));
   // The pod's egress rules: named ports resolve on each destination.
-  const ownEgress = egressPolicies.flatMap((p) => p.egress.map((rule) => ({ rule, mask: ruleMask(p, rule), fixed: hasNamedPort(rule) ? undefined : portSet(cache, rule, self) })));
+  const ownEgress = egressPolicies.flatMap((p) => p.egress.map((rule) => ({ rule, mask: ruleMask(p, rule), fixed: hasNamedPort(rule) ? undefined : selfSet(rule) })));
 
-  // Another pod's egress policy towards the hovered pod: the union of its rules that match the pod (each policy once).
-  const egressToSelf = new Map<CompiledPolicy, ConnSet>();
-  const egressSetToSelf = (pol: CompiledPolicy): ConnSet => {
-    let v = egressToSelf.get(pol);
+  // Per policy of the world (by position), computed on first use: another pod's egress policy
+  // towards the hovered pod (the union of its rules that match the pod), and another pod's ingress
+  // policy towards the hovered pod as a source (its rules that match the pod, and their union when
+  // no rule names a port: otherwise it depends on the destination pod).
+  const policies = world.policies;
+  const egressToSelf: (ConnSet | undefined)[] = new Array(policies.length);
+  const egressSetToSelf = (j: number): ConnSet => {
+    let v = egressToSelf[j];
     if (!v) {
+      const pol = policies[j];
       v = NO_CONNECTIONS;
-      for (const r of pol.egress) if (ruleHitsSelf(pol, r)) v = union(v, portSet(cache, r, self));
-      egressToSelf.set(pol, v);
+      for (const r of pol.egress) if (ruleHitsSelf(pol, r)) v = union(v, selfSet(r));
+      egressToSelf[j] = v;
     }
     return v;
   };
-  // Another pod's ingress policy towards the hovered pod as a source: its rules that match the pod,
-  // and their union when no rule names a port (otherwise it depends on the destination pod).
-  const ingressFromSelf = new Map<CompiledPolicy, { rules: CompiledRule[]; fixed?: ConnSet }>();
-  const ingressRulesFromSelf = (pol: CompiledPolicy) => {
-    let v = ingressFromSelf.get(pol);
+  const ingressFromSelf: ({ rules: CompiledRule[]; fixed?: ConnSet } | undefined)[] = new Array(policies.length);
+  const ingressRulesFromSelf = (j: number): { rules: CompiledRule[]; fixed?: ConnSet } => {
+    let v = ingressFromSelf[j];
     if (!v) {
+      const pol = policies[j];
       const rules = pol.ingress.filter((r) => ruleHitsSelf(pol, r));
       let fixed: ConnSet | undefined = NO_CONNECTIONS;
       for (const r of rules) {
@@ -267,27 +301,29 @@ function compute(world: World, cache: WorldCache, pod: PodInfo, index: number, o
           fixed = undefined;
           break;
         }
-        fixed = union(fixed, portSet(cache, r, self));
+        fixed = union(fixed, selfSet(r));
       }
-      ingressFromSelf.set(pol, (v = { rules, fixed }));
+      ingressFromSelf[j] = v = { rules, fixed };
     }
     return v;
   };
 
-  const out: PairSets[] = [];
   const pods = world.pods;
+  const { egressOf, ingressOf } = (cache.selectingAt ??= selectingAt(world));
+  const inSets: ConnSet[] = new Array(pods.length);
+  const outSets: ConnSet[] = new Array(pods.length);
   for (let k = 0; k < pods.length; k++) {
-    const other = pods[k];
-    if (other === pod) continue;
-    const otherEp = endpoints[k];
-    const sel = world.selecting.get(other);
+    if (pods[k] === pod) {
+      inSets[k] = outSets[k] = NO_CONNECTIONS;
+      continue;
+    }
     // other → pod: other's egress towards the pod, the pod's ingress from other.
     let inSet: ConnSet = NO_CONNECTIONS;
     if (!opts.outOnly) {
-      const otherEgress = sel ? sel.egress : policiesSelecting(world, other, 'egress');
+      const otherEgress = egressOf[k];
       let e: ConnSet = otherEgress.length === 0 ? ALL_CONNECTIONS : NO_CONNECTIONS;
       for (let j = 0; j < otherEgress.length && e !== ALL_CONNECTIONS; j++) e = union(e, egressSetToSelf(otherEgress[j]));
-      if (!connIsEmpty(e)) {
+      if (!isNone(e)) {
         let i: ConnSet = ingressPolicies.length === 0 ? ALL_CONNECTIONS : NO_CONNECTIONS;
         for (let j = 0; j < ownIngress.length && i !== ALL_CONNECTIONS; j++) {
           const { mask, set } = ownIngress[j];
@@ -300,20 +336,35 @@ function compute(world: World, cache: WorldCache, pod: PodInfo, index: number, o
     let e: ConnSet = egressPolicies.length === 0 ? ALL_CONNECTIONS : NO_CONNECTIONS;
     for (let j = 0; j < ownEgress.length && e !== ALL_CONNECTIONS; j++) {
       const { rule, mask, fixed } = ownEgress[j];
-      if (!mask || mask[k] === 1) e = union(e, fixed ?? portSet(cache, rule, otherEp));
+      if (!mask || mask[k] === 1) e = union(e, fixed ?? portSetAt(world, cache, rule, k));
     }
     let outSet: ConnSet = NO_CONNECTIONS;
-    if (!connIsEmpty(e)) {
-      const otherIngress = sel ? sel.ingress : policiesSelecting(world, other, 'ingress');
+    if (!isNone(e)) {
+      const otherIngress = ingressOf[k];
       let i: ConnSet = otherIngress.length === 0 ? ALL_CONNECTIONS : NO_CONNECTIONS;
       for (let j = 0; j < otherIngress.length && i !== ALL_CONNECTIONS; j++) {
         const { rules, fixed } = ingressRulesFromSelf(otherIngress[j]);
         if (fixed) i = union(i, fixed);
-        else for (const r of rules) i = union(i, portSet(cache, r, otherEp));
+        else for (const r of rules) i = union(i, portSetAt(world, cache, r, k));
       }
       outSet = intersect(e, i);
     }
-    out.push({ other, inSet, outSet });
+    inSets[k] = inSet;
+    outSets[k] = outSet;
   }
-  return out;
+  return { pods, self: pods.indexOf(pod), inSets, outSets };
+}
+
+/** Per pod position, the positions (in `world.policies`) of the policies selecting it, per direction. */
+function selectingAt(world: World): { egressOf: Int32Array[]; ingressOf: Int32Array[] } {
+  const at = new Map<CompiledPolicy, number>();
+  world.policies.forEach((p, j) => at.set(p, j));
+  const positions = (list: readonly CompiledPolicy[]): Int32Array => Int32Array.from(list, (p) => at.get(p) ?? -1);
+  const egressOf: Int32Array[] = [];
+  const ingressOf: Int32Array[] = [];
+  for (const pod of world.pods) {
+    egressOf.push(positions(policiesSelecting(world, pod, 'egress')));
+    ingressOf.push(positions(policiesSelecting(world, pod, 'ingress')));
+  }
+  return { egressOf, ingressOf };
 }
