@@ -44,6 +44,12 @@ export function toLspDiagnostic(doc: TextDocument, d: Diagnostic, docsUrl: (code
   };
 }
 
+/** The diagnostic as published: without `data` (the server keeps it and finds the fixes by code, message and range). */
+export function withoutData(d: LspDiagnostic): LspDiagnostic {
+  const { data: _data, ...rest } = d;
+  return rest;
+}
+
 function toLspFix(doc: TextDocument, fix: Fix): NonNullable<DiagnosticData['fix']> {
   return { title: fix.title, edits: fix.edits.map((e) => ({ range: toRange(doc, e.span), newText: e.newText })) };
 }
@@ -60,9 +66,9 @@ function sameDiagnostic(a: LspDiagnostic, b: LspDiagnostic): boolean {
 }
 
 /**
- * Quick fixes for the diagnostics the client sends back: from their `data`, or, when the client
- * does not send `data` back (LSP makes keeping it optional: publishDiagnostics.dataSupport), from
- * the same diagnostic (code, message, range) in what the server last published for the file.
+ * Quick fixes for the diagnostics the client sends back: from their `data` when they carry it, else
+ * from the same diagnostic (code, message, range) in what the server last published for the file
+ * (the server publishes without `data` and keeps it, see `withoutData`).
  * A fix computed for another version of the document than `version` (the one the server holds
  * now) is not offered: its ranges would land on the wrong text.
  */

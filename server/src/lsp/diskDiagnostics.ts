@@ -14,7 +14,7 @@
 import { Connection, Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Diagnostic, Settings, withWorkspaceDiagnosticsSteps } from '../core';
-import { toLspDiagnostic } from './convert';
+import { toLspDiagnostic, withoutData } from './convert';
 import { runStepsAcrossTurns } from './runSafe';
 import { WorkspaceIndex } from './workspaceIndex';
 
@@ -96,11 +96,8 @@ export class DiskDiagnostics {
       .sort((a, b) => rank(a.severity) - rank(b.severity))
       .slice(0, MAX_PER_FILE)
       .sort((a, b) => a.span.start - b.span.start)
-      .map((d) => {
-        // No version, no fix: quick fixes are offered once the file is open.
-        const { data: _data, ...rest } = toLspDiagnostic(doc, d, this.deps.docsUrl);
-        return rest;
-      });
+      // No version, no fix: quick fixes are offered once the file is open.
+      .map((d) => withoutData(toLspDiagnostic(doc, d, this.deps.docsUrl)));
     const json = JSON.stringify(diagnostics);
     const before = this.shown.get(uri);
     this.shown.set(uri, { json, generation });

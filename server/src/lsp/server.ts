@@ -11,7 +11,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'url';
 import { assertionChecks, buildPlan, EXPECT_MARKER, primeHoverSteps, renderAssertionChecksText, runAssertions, describePolicies, describePolicy, getHover, listPolicies, renderPlanText, setLocale, t, withWorkspaceDiagnosticsSteps } from '../core';
 import type { Diagnostic as CoreDiagnostic } from '../core';
-import { quickFixes, setOpenDocuments, toLspDiagnostic, toRange } from './convert';
+import { quickFixes, setOpenDocuments, toLspDiagnostic, toRange, withoutData } from './convert';
 import { lineLocatorOf } from './paths';
 import { assertionLenses } from './assertions';
 import { WorkspaceIndex } from './workspaceIndex';
@@ -34,7 +34,8 @@ export const MAX_DOCUMENT_CHARS = 32 * 1024 * 1024;
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
   const debounceMs = options.debounceMs ?? 150;
-  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Pending analyses per document: a timer (the debounce) or an immediate (the next turn). */
+  const timers = new Map<string, { cancel(): void }>();
   let settings: ServerSettings = DEFAULT_SETTINGS;
   let pullConfiguration = false;
   let docsBase = pathToFileURL(path.join(__dirname, '..', 'docs', 'rules')).href + '/';
@@ -161,11 +162,15 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
   });
 
-  /** What was last published per open file (the quick fixes are found there when a client drops `data`). */
+  /** What was last published per open file, with each diagnostic's `data` (its quick fixes: convert.ts quickFixes finds them here). */
   const published = new Map<string, LspDiagnostic[]>();
+  /**
+   * Publishes without `data`: the fixes stay in `published`. They are a third of the bytes of a
+   * publish, and each keystroke publishes the whole file's diagnostics.
+   */
   function publish(uri: string, version: number | undefined, diagnostics: LspDiagnostic[]): void {
     published.set(uri, diagnostics);
-    void connection.sendDiagnostics({ uri, version, diagnostics });
+    void connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map(withoutData) });
   }
 
   /** How long each document's last incremental analysis took: cheap ones are analysed without debounce (unknown counts as cheap). */
@@ -343,21 +348,28 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   }
 
   function schedule(doc: TextDocument, delay0: number): void {
-    const old = timers.get(doc.uri);
-    if (old) clearTimeout(old);
+    timers.get(doc.uri)?.cancel();
+    timers.delete(doc.uri);
     // Incremental analysis usually costs a few milliseconds: then answer on the next turn of the
-    // event loop (edits already queued still coalesce); slow documents keep the debounce.
-    const delay = delay0 > 0 && (lastCost.get(doc.uri) ?? 0) < 50 ? 1 : delay0;
-    if (delay <= 0) {
-      timers.delete(doc.uri);
+    // event loop (an immediate: the edits already read still coalesce, and no timer's millisecond
+    // is waited); slow documents keep the debounce.
+    const cheap = delay0 > 0 && (lastCost.get(doc.uri) ?? 0) < 50;
+    if (delay0 <= 0) {
       validate(doc);
       return;
     }
-    timers.set(doc.uri, setTimeout(() => {
+    const run = (): void => {
       timers.delete(doc.uri);
       const current = documents.get(doc.uri);
       if (current) validate(current);
-    }, delay));
+    };
+    if (cheap) {
+      const immediate = setImmediate(run);
+      timers.set(doc.uri, { cancel: () => clearImmediate(immediate) });
+    } else {
+      const timer = setTimeout(run, delay0);
+      timers.set(doc.uri, { cancel: () => clearTimeout(timer) });
+    }
   }
 
   // didOpen also fires a content change for the opened version; analyse that version once.
@@ -378,11 +390,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     published.delete(e.document.uri);
     shownGeneration.delete(e.document.uri);
     scheduleRefresh();
-    for (const m of [timers, workspaceTimers]) {
-      const t = m.get(e.document.uri);
-      if (t) clearTimeout(t);
-      m.delete(e.document.uri);
-    }
+    timers.get(e.document.uri)?.cancel();
+    timers.delete(e.document.uri);
+    const pass = workspaceTimers.get(e.document.uri);
+    if (pass) clearTimeout(pass);
+    workspaceTimers.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
