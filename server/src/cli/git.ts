@@ -3,7 +3,6 @@
  * imports this (the language server runs nothing): `git` is run with execFileSync, arguments as an
  * array (never a shell), the revision checked with `git rev-parse --verify` first.
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { WorkspaceFile } from '../core';
@@ -14,6 +13,8 @@ import { t } from '../core/l10n';
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 
 function git(args: readonly string[], cwd: string): string {
+  // Loaded here, not at start: only `diff --base` runs git.
+  const { execFileSync } = require('child_process') as typeof import('child_process');
   return execFileSync('git', args, { cwd, encoding: 'utf8', maxBuffer: MAX_FILE_BYTES, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 

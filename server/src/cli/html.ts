@@ -4,7 +4,6 @@
  * page shows the `netpol-lens traffic` command to run), the view's script, stylesheet and layout
  * worker read from next to this file (dist/webview.js, dist/webview.css, dist/elk-worker.js).
  */
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { buildReachabilityModel, explainEdge, getLocale, t } from '../core';
@@ -46,6 +45,6 @@ export function matrixHtml(inputs: readonly string[], io: Io, maxEdgesText?: str
     const x = explainEdge(world, { from: e.from, to: e.to }, loaded.locate);
     if (x) explanations[e.id] = x;
   }
-  io.stdout(renderReachHtml({ model, explanations, script, css, elkWorker, nonce: crypto.randomBytes(18).toString('base64'), lang: getLocale() }));
+  io.stdout(renderReachHtml({ model, explanations, script, css, elkWorker, nonce: (require('crypto') as typeof import('crypto')).randomBytes(18).toString('base64'), lang: getLocale() }));
   return loaded.unreadable ? 2 : 0;
 }

@@ -10,8 +10,16 @@ import { t } from '../l10n';
 
 export type EndpointResult = { readonly endpoint: Endpoint } | { readonly error: string };
 
-function ipEquals(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+/** Per World, the first pod (in world order) holding each IP, keyed by its bytes. */
+const BY_IP = new WeakMap<World, Map<string, PodInfo>>();
+function podWithIp(world: World, bytes: readonly number[]): PodInfo | undefined {
+  let m = BY_IP.get(world);
+  if (!m) {
+    m = new Map();
+    for (const p of world.pods) for (const ip of p.ips) if (!m.has(ip.join('.'))) m.set(ip.join('.'), p);
+    BY_IP.set(world, m);
+  }
+  return m.get(bytes.join('.'));
 }
 
 /** Resolves `namespace/name` or `ip:ADDRESS`. A name matching several objects prefers a Pod. */
@@ -21,7 +29,7 @@ export function resolveEndpoint(world: World, ref: string): EndpointResult {
     const ip = parseIPSloppy(text);
     if (!ip) return { error: t('{0} is not an IP address', JSON.stringify(text)) };
     const bytes = ip.family === 6 && ip.bytes.slice(0, 12).every((b, i) => b === (i < 10 ? 0 : 0xff)) ? ip.bytes.slice(12) : ip.bytes;
-    const pod = world.pods.find((p) => p.ips.some((x) => ipEquals(x, bytes)));
+    const pod = podWithIp(world, bytes);
     return pod ? { endpoint: { kind: 'pod', pod } } : { endpoint: { kind: 'ip', bytes, text } };
   }
   const slash = ref.indexOf('/');

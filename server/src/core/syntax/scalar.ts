@@ -43,15 +43,23 @@ function parseGoInt(s: string): bigint | undefined {
   return sign * v;
 }
 
+// Shared values (scalar values are never changed): a file is mostly strings and small numbers.
+const TRUE_VALUE: ScalarValue = Object.freeze({ type: 'bool', value: true });
+const FALSE_VALUE: ScalarValue = Object.freeze({ type: 'bool', value: false });
+const NULL_VALUE: ScalarValue = Object.freeze({ type: 'null' });
+/** A decimal integer Go reads the same way as a JavaScript number: no sign, no leading zero (octal), at most 15 digits. */
+const SMALL_DECIMAL = /^(?:0|[1-9][0-9]{0,14})$/;
+
 /** Resolves a plain (unquoted, untagged) scalar as go-yaml v2 does. */
 export function resolvePlain(text: string): ScalarValue {
-  if (TRUE.has(text)) return { type: 'bool', value: true };
-  if (FALSE.has(text)) return { type: 'bool', value: false };
-  if (NULL.has(text)) return { type: 'null' };
+  const c = text.charCodeAt(0);
+  if (c >= 48 && c <= 57 && SMALL_DECIMAL.test(text)) return { type: 'int', value: Number(text) };
+  if (TRUE.has(text)) return TRUE_VALUE;
+  if (FALSE.has(text)) return FALSE_VALUE;
+  if (NULL.has(text)) return NULL_VALUE;
   if (NAN.has(text)) return { type: 'float', value: NaN };
   if (POS_INF.has(text)) return { type: 'float', value: Infinity };
   if (NEG_INF.has(text)) return { type: 'float', value: -Infinity };
-  const c = text.charCodeAt(0);
   const hint = (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46; // digit + - .
   if (!hint) return { type: 'string', value: text };
   const plain = text.replace(/_/g, '');

@@ -4,7 +4,8 @@
  * Aliases are followed (with a budget, so alias bombs stop early), merge keys (`<<`) are
  * applied, and every YAML error becomes a plain record. Never throws on user input.
  */
-import { Composer, Parser, isAlias, isMap, isScalar, isSeq, isPair, Scalar, visit, YAMLMap, YAMLSeq } from 'yaml';
+import type * as YamlLib from 'yaml';
+import type { Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Alias } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
 import { Span, span } from '../text';
@@ -14,6 +15,16 @@ import { fastParseStream } from './fast';
 import { t } from '../l10n';
 
 export type { YScalar, YEntry, YMap, YSeq, YNode, YamlProblem, YDocument } from './nodes';
+
+let yamlLib: typeof YamlLib | undefined;
+/**
+ * The `yaml` package, loaded on first use: the fast path (fast.ts) reads most files without it,
+ * and a command that never needs it does not pay for loading it at start.
+ */
+function yaml(): typeof YamlLib {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (yamlLib ??= require('yaml') as typeof YamlLib);
+}
 export { getEntry, scalarString } from './nodes';
 
 export interface ParseLimits {
@@ -93,9 +104,9 @@ function runOutMessage(run: AliasBudget): string {
 function aliasTargets(doc: Document): Map<Alias, unknown> {
   const anchors = new Map<string, unknown>();
   const targets = new Map<Alias, unknown>();
-  visit(doc, {
+  yaml().visit(doc, {
     Node(_key, node) {
-      if (isAlias(node)) targets.set(node, anchors.get(node.source));
+      if (yaml().isAlias(node)) targets.set(node, anchors.get(node.source));
       else if ((node as { anchor?: string }).anchor) anchors.set((node as { anchor: string }).anchor, node);
     },
   });
@@ -150,7 +161,7 @@ function convert(node: unknown, doc: Document, budget: Budget, depth: number, fa
     return undefined;
   }
   if (node === null || node === undefined) return undefined;
-  if (isAlias(node)) {
+  if (yaml().isAlias(node)) {
     budget.targets ??= aliasTargets(doc);
     const target = budget.targets.get(node) as ReturnType<Alias['resolve']>;
     const sp = rangeSpan(node as { range?: [number, number, number] }, fallback);
@@ -166,9 +177,9 @@ function convert(node: unknown, doc: Document, budget: Budget, depth: number, fa
     seen.delete(target);
     return r;
   }
-  if (isScalar(node)) return convertScalar(node, fallback);
-  if (isMap(node)) return convertMap(node as YAMLMap, doc, budget, depth, fallback, seen);
-  if (isSeq(node)) {
+  if (yaml().isScalar(node)) return convertScalar(node, fallback);
+  if (yaml().isMap(node)) return convertMap(node as YAMLMap, doc, budget, depth, fallback, seen);
+  if (yaml().isSeq(node)) {
     const seq = node as YAMLSeq;
     const sp = rangeSpan(seq, fallback);
     const items: YNode[] = [];
@@ -187,12 +198,12 @@ function convertMap(map: YAMLMap, doc: Document, budget: Budget, depth: number, 
   const entries: YEntry[] = [];
   const merged: YEntry[] = [];
   for (const pair of map.items) {
-    if (!isPair(pair)) continue;
+    if (!yaml().isPair(pair)) continue;
     const k = pair.key as YamlNode | null;
     let keyNode: YScalar | undefined;
     let key: string;
     let keySpan: Span;
-    if (k && isScalar(k)) {
+    if (k && yaml().isScalar(k)) {
       keyNode = convertScalar(k, sp);
       keySpan = keyNode.span;
       key = keyString(keyNode.value);
@@ -245,8 +256,8 @@ export function parseYamlStream(text: string, limits: ParseLimits = DEFAULT_LIMI
 export function parseYamlStreamGeneral(text: string, limits: ParseLimits = DEFAULT_LIMITS, run?: AliasBudget): YDocument[] {
   const out: YDocument[] = [];
   try {
-    const parser = new Parser();
-    const composer = new Composer({ schema: 'failsafe', prettyErrors: false, uniqueKeys: true, strict: false });
+    const parser = new (yaml().Parser)();
+    const composer = new (yaml().Composer)({ schema: 'failsafe', prettyErrors: false, uniqueKeys: true, strict: false });
     const fileBudget: FileBudget = { aliasNodes: 0, run };
     for (const doc of composer.compose(parser.parse(text), true, text.length)) {
       const range = (doc as unknown as { range: [number, number, number] }).range;
