@@ -10,7 +10,7 @@ import { buildReachabilityModel, explainEdge, getLocale, t } from '../core';
 import type { EdgeExplanation } from '../core';
 import { renderReachHtml } from '../core/ide/reachHtml';
 import { UsageError } from './files';
-import { Io, readInputs } from './load';
+import { Io, readWorld } from './load';
 
 /**
  * At most about this many edges unless --max-edges says otherwise (the VS Code panel gets the
@@ -35,8 +35,8 @@ export function matrixHtml(inputs: readonly string[], io: Io, maxEdgesText?: str
   } catch {
     throw new UsageError(t('the reachability view script (webview.js, webview.css) is missing next to the command in {0}; build with npm run build', assetsDir));
   }
-  const loaded = readInputs(inputs, io);
-  const world = loaded.workspace.world;
+  const loaded = readWorld(inputs, io);
+  const world = loaded.world;
   const started = performance.now();
   const built = buildReachabilityModel(world, loaded.locate, { maxEdges });
   const model = { ...built, stats: { ...built.stats, ms: Math.round(performance.now() - started) } };

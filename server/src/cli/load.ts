@@ -1,7 +1,7 @@
 /** Reads the YAML files named on the command line into a workspace, as the reachability commands need. */
-import { aliasBudgetSpentLine, analyzeFile, buildWorkspace, lineLocator, newAliasBudget } from '../core';
+import { aliasBudgetSpentLine, analyzeFile, buildWorkspace, lineLocator, newAliasBudget, worldInPieces } from '../core';
 import type { AnalysisPurpose } from '../core';
-import type { AliasBudget, FileAnalysis, Locate, Workspace, WorkspaceFile } from '../core';
+import type { AliasBudget, FileAnalysis, Locate, Workspace, WorkspaceFile, World } from '../core';
 import { escapeControls } from '../core/ide/escape';
 import { looksLikeManifest, readCapped, SkipReason, walkInputs } from '../node/files';
 import { checkInputsExist, UsageError } from './files';
@@ -105,6 +105,35 @@ export function readInputs(inputs: readonly string[], io: Io): Loaded {
   // Every command that reads inputs this way prints connectivity, not findings (`check` has its own path).
   const { analyses, ranOut } = analyzeRun(files, io, newAliasBudget(), 'world');
   return { workspace: buildWorkspace(analyses), files, locate: lineLocator(files), unreadable: unreadable || ranOut };
+}
+
+export interface LoadedWorld {
+  readonly world: World;
+  readonly files: readonly WorkspaceFile[];
+  readonly locate: Locate;
+  /** Whether some input could not be read, or the alias budget ran out (exit status 2). */
+  readonly unreadable: boolean;
+}
+
+/** Pieces of about this many characters (core/worldParts.ts): a piece's parse tree is garbage before the next is read. */
+const WORLD_PIECE_CHARS = 32 * 1024;
+
+/**
+ * Reads the inputs into the World only, for the commands that answer from it (test, plan, matrix,
+ * traffic): in pieces, each analysed and compiled before the next (core/worldParts.ts), so what
+ * stays alive is compiled policies, not parse trees; the whole files when an alias is used.
+ */
+export function readWorld(inputs: readonly string[], io: Io): LoadedWorld {
+  if (inputs.length === 0) throw new UsageError(t('no files or folders given'));
+  const { files, unreadable } = readYamlFiles(inputs, io);
+  let world = worldInPieces(files, WORLD_PIECE_CHARS);
+  let ranOut = false;
+  if (!world) {
+    const run = analyzeRun(files, io, newAliasBudget(), 'world');
+    ranOut = run.ranOut;
+    world = buildWorkspace(run.analyses).world;
+  }
+  return { world, files, locate: lineLocator(files), unreadable: unreadable || ranOut };
 }
 
 export interface ParsedArgs {

@@ -1,7 +1,7 @@
 /** `netpol-lens matrix`: which pod reaches which on one port, every pod against every pod. */
 import { buildReachabilityModel, computeMatrix, matrixJson, renderDot, renderMatrixMarkdown, renderMatrixText, renderMermaid } from '../core';
 import { UsageError } from './files';
-import { Io, parseArgs, parsePortSpec, readInputs } from './load';
+import { Io, parseArgs, parsePortSpec, readWorld } from './load';
 import { t } from '../core/l10n';
 import { matrixHtml } from './html';
 
@@ -35,8 +35,8 @@ export function matrix(args: readonly string[], io: Io): number {
   if (!/^[0-9]+$/.test(spec.port) || Number(spec.port) < 1 || Number(spec.port) > 65535) {
     throw new UsageError(t('--port must be a port number 1-65535 (with /TCP, /UDP or /SCTP), not {0}', JSON.stringify(values.get('port'))));
   }
-  const loaded = readInputs(positionals, io);
-  const m = computeMatrix(loaded.workspace.world, Number(spec.port), spec.protocol ?? 'TCP');
+  const loaded = readWorld(positionals, io);
+  const m = computeMatrix(loaded.world, Number(spec.port), spec.protocol ?? 'TCP');
   if (format === 'json') io.stdout(JSON.stringify(matrixJson(m, loaded.locate)) + '\n');
   else if (format === 'md') io.stdout(renderMatrixMarkdown(m, loaded.locate));
   else io.stdout(renderMatrixText(m, loaded.locate));
@@ -47,9 +47,9 @@ export function matrix(args: readonly string[], io: Io): number {
 const GRAPH_FORMATS = ['dot', 'mermaid', 'model'];
 
 function graph(inputs: readonly string[], format: string, maxEdges: number | undefined, io: Io): number {
-  const loaded = readInputs(inputs, io);
+  const loaded = readWorld(inputs, io);
   const started = performance.now();
-  const built = buildReachabilityModel(loaded.workspace.world, loaded.locate, maxEdges === undefined ? {} : { maxEdges });
+  const built = buildReachabilityModel(loaded.world, loaded.locate, maxEdges === undefined ? {} : { maxEdges });
   const model = { ...built, stats: { ...built.stats, ms: Math.round(performance.now() - started) } };
   if (format === 'dot') io.stdout(renderDot(model));
   else if (format === 'mermaid') io.stdout(renderMermaid(model));

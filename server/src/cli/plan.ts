@@ -6,7 +6,7 @@
  */
 import { assertionChecks, buildPlan, planAsAssertions, renderAssertionChecksText, renderPlanText, runAssertions } from '../core';
 import { UsageError } from './files';
-import { Io, parseArgs, readInputs } from './load';
+import { Io, parseArgs, readWorld } from './load';
 import { t } from '../core/l10n';
 
 const PLAN_OPTIONS = {
@@ -18,13 +18,13 @@ export function plan(args: readonly string[], io: Io): number {
   const { positionals, values } = parseArgs(args, PLAN_OPTIONS);
   const format = values.get('format') ?? 'text';
   if (!['text', 'json', 'assertions'].includes(format)) throw new UsageError(t('--format must be text, json or assertions, not {0}', JSON.stringify(format)));
-  const loaded = readInputs(positionals, io);
-  const p = buildPlan(loaded.workspace.world, { locate: loaded.locate });
+  const loaded = readWorld(positionals, io);
+  const p = buildPlan(loaded.world, { locate: loaded.locate });
   if (format === 'assertions') {
     io.stdout(planAsAssertions(p));
     return loaded.unreadable ? 2 : 0;
   }
-  const checks = assertionChecks(runAssertions(loaded.workspace.world, loaded.files, loaded.locate), loaded.locate);
+  const checks = assertionChecks(runAssertions(loaded.world, loaded.files, loaded.locate), loaded.locate);
   io.stdout(format === 'json' ? JSON.stringify(checks.length ? { ...p, assertions: checks } : p, null, 2) + '\n' : renderPlanText(p) + renderAssertionChecksText(checks));
   return loaded.unreadable ? 2 : 0;
 }

@@ -6,7 +6,7 @@
  */
 import { renderTestJunit, renderTestText, runAssertions, testExitCode, testJson } from '../core';
 import { UsageError } from './files';
-import { Io, parseArgs, readInputs } from './load';
+import { Io, parseArgs, readWorld } from './load';
 import { t } from '../core/l10n';
 
 const TEST_OPTIONS = {
@@ -18,8 +18,8 @@ export function test(args: readonly string[], io: Io): number {
   const { positionals, values } = parseArgs(args, TEST_OPTIONS);
   const format = values.get('format') ?? 'text';
   if (!['text', 'json', 'junit'].includes(format)) throw new UsageError(t('--format must be text, json or junit, not {0}', JSON.stringify(format)));
-  const loaded = readInputs(positionals, io);
-  const run = runAssertions(loaded.workspace.world, loaded.files, loaded.locate);
+  const loaded = readWorld(positionals, io);
+  const run = runAssertions(loaded.world, loaded.files, loaded.locate);
   if (format === 'json') io.stdout(JSON.stringify(testJson(run, loaded.locate), null, 2) + '\n');
   else if (format === 'junit') io.stdout(renderTestJunit(run, loaded.locate));
   else io.stdout(renderTestText(run, loaded.locate));

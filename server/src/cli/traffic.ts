@@ -12,7 +12,7 @@ import * as path from 'path';
 import { explainTraffic, renderTrafficText, resolveEndpoint, resolvePort } from '../core';
 import type { Locate, TrafficExplanation, World } from '../core';
 import { UsageError } from './files';
-import { Io, parseArgs, parsePortSpec, PROTOCOLS, readInputs } from './load';
+import { Io, parseArgs, parsePortSpec, PROTOCOLS, readWorld } from './load';
 import { t } from '../core/l10n';
 
 const TRAFFIC_OPTIONS = {
@@ -90,9 +90,9 @@ export function traffic(args: readonly string[], io: Io, cwd: string): number {
     const spec = parsePortSpec(port);
     queries = [{ from, to, port: spec.port, protocol: spec.protocol, written: spec.port }];
   }
-  const loaded = readInputs(positionals, io);
+  const loaded = readWorld(positionals, io);
   const answers: Answer[] = queries.map((q) =>
-    'error' in q ? { from: q.item.from ?? null, to: q.item.to ?? null, port: q.item.port ?? null, protocol: q.item.protocol ?? 'TCP', error: q.error } : answer(loaded.workspace.world, q, loaded.locate),
+    'error' in q ? { from: q.item.from ?? null, to: q.item.to ?? null, port: q.item.port ?? null, protocol: q.item.protocol ?? 'TCP', error: q.error } : answer(loaded.world, q, loaded.locate),
   );
   const failed = answers.some((a) => 'error' in a);
   if (batchFile === undefined) {

@@ -28,12 +28,22 @@ interface Placed {
 
 /** A chunk's results with file offsets, for the document starting at `start`. */
 function place(r: ChunkResult, start: number): Placed {
+  const inventory = placeInventory(r.inventory, start);
   return {
     start,
     diagnostics: r.diagnostics.map((d) => shiftDiagnostic(d, start)),
     policies: r.policies.map((p) => (start === 0 ? p : { ...p, base: p.base + start })),
-    pods: r.inventory.pods.map((p) => shiftPod(p, start)),
-    namespaces: r.inventory.namespaces.map((n) => (n.source && start ? { ...n, source: { file: n.source.file, span: { start: n.source.span.start + start, end: n.source.span.end + start } } } : n)),
+    pods: inventory.pods,
+    namespaces: inventory.namespaces,
+  };
+}
+
+/** An inventory read from a file's text from offset `start` on, with the file's offsets. */
+export function placeInventory(inv: Inventory, start: number): Inventory {
+  if (start === 0) return inv;
+  return {
+    pods: inv.pods.map((p) => shiftPod(p, start)),
+    namespaces: inv.namespaces.map((n) => (n.source ? { ...n, source: { file: n.source.file, span: { start: n.source.span.start + start, end: n.source.span.end + start } } } : n)),
   };
 }
 

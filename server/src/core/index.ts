@@ -33,6 +33,8 @@ export type { TabOptions } from './ide/tabwriter';
 export { lineLocator } from './ide/provenance';
 export type { Locate } from './ide/provenance';
 export { analyzeIncremental, newChunkCache, documentStarts } from './incremental';
+export { analyzeWorldPart, worldFromParts, worldInPieces, worldPieces } from './worldParts';
+export type { WorldPart, WorldPiece } from './worldParts';
 export type { ChunkCache } from './incremental';
 export { TEMPLATES, templateById, renderTemplate, renderTemplateSnippet, templateChoicesFromWorld, SEED_STYLE, EXTERNAL_API_COMMENT, freshPolicyName, policyNamesIn, templatePolicyName, TEMPLATE_NAMESPACE } from './ide/templates';
 export type { TemplateId, TemplateInfo, TemplateChoices, YamlStyle } from './ide/templates';

@@ -148,8 +148,9 @@ function directionReasons(world: World, tr: Traffic, v: Verdict, dir: 'ingress' 
 }
 
 /** Evaluates one connection and says why, with provenance (file:line when `locate` knows the file). */
-export function explainTraffic(world: World, tr: Traffic, opts: { readonly locate?: Locate; readonly portName?: string } = {}): TrafficExplanation {
-  const v = evaluate(world, tr);
+/** `opts.verdict`: `evaluate(world, tr)` when the caller has it already. */
+export function explainTraffic(world: World, tr: Traffic, opts: { readonly locate?: Locate; readonly portName?: string; readonly verdict?: Verdict } = {}): TrafficExplanation {
+  const v = opts.verdict ?? evaluate(world, tr);
   const { locate } = opts;
   const reasons: string[] = [];
   if (v.self) reasons.push(t('{0} is the destination itself: traffic from a pod to itself is always allowed', endpointName(tr.from)));

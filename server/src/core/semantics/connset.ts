@@ -178,6 +178,18 @@ function hasNamedPort(rule: CompiledRule): boolean {
   return !!rule.ports?.some((e) => typeof e.port === 'string');
 }
 
+/** Per rule without named ports, its ports (the same towards every destination); sets are never changed. */
+const FIXED_PORTS = new WeakMap<CompiledRule, ConnSet>();
+
+/** `rulePortSet`, kept per rule when it does not depend on the destination. */
+function portsTowards(rule: CompiledRule, dest: Endpoint): ConnSet {
+  let v = FIXED_PORTS.get(rule);
+  if (v) return v;
+  v = rulePortSet(rule, dest);
+  if (!hasNamedPort(rule)) FIXED_PORTS.set(rule, v);
+  return v;
+}
+
 /** One rule's contribution to a pair: the rule, the peer that matched (none: every peer) and its ports. */
 export interface RuleContribution {
   readonly policy: PolicyRef;
@@ -218,7 +230,7 @@ function side(world: World, self: Endpoint, other: Endpoint, dest: Endpoint, dir
         peer = rule.peers.find((pe) => peerMatches(world, p, pe, other, caveats));
         if (!peer) continue;
       }
-      const s = rulePortSet(rule, dest);
+      const s = portsTowards(rule, dest);
       rules.push({ policy: p.ref, direction: dir, rule, peer, set: s });
       set = unionConn(set, s);
     }

@@ -217,11 +217,12 @@ export function checkAssertion(world: World, file: string, a: Assertion, opts: C
   if (holds || !pick) return { ...base, status: 'pass', actual, ...counts, probes };
   const tr: Traffic = { from: pick.s, to: pick.d, port: pick.c.port, protocol: pick.c.protocol };
   const portName = a.port.kind === 'name' ? a.port.name : undefined;
-  const witness = explainTraffic(world, tr, { locate: opts.locate, ...(portName ? { portName } : {}) });
+  const verdict = evaluate(world, tr);
+  const witness = explainTraffic(world, tr, { locate: opts.locate, verdict, ...(portName ? { portName } : {}) });
   const summary = [t('expected {0}, but it is {1}', verdictWord(a.verdict), verdictWord(actual))];
   if (pairs > 1) summary.push(t('{0} of {1} pod pairs have every port asked for allowed, {2} have none', full, pairs, none));
   const message = [summary.join('; '), t('for example: {0}', witnessText(witness))].join('\n');
-  return { ...base, status: 'fail', actual, ...counts, witness, related: relatedOf(world, tr), message, probes };
+  return { ...base, status: 'fail', actual, ...counts, witness, related: relatedOf(verdict), message, probes };
 }
 
 function witnessText(x: TrafficExplanation): string {
@@ -230,8 +231,7 @@ function witnessText(x: TrafficExplanation): string {
 }
 
 /** The places that decide a connection: the rules that allow it, or the policies that isolate the end that blocks it. */
-function relatedOf(world: World, tr: Traffic): RelatedPlace[] {
-  const v = evaluate(world, tr);
+function relatedOf(v: ReturnType<typeof evaluate>): RelatedPlace[] {
   const out: RelatedPlace[] = [];
   for (const [dir, d] of [['egress', v.egress], ['ingress', v.ingress]] as const) {
     if (!d.inCluster || d.isolatedBy.length === 0) continue;

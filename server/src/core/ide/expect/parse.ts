@@ -98,6 +98,9 @@ function tokens(text: string, start: number, end: number): Token[] {
   return out;
 }
 
+/** How an assertion is written (said with each syntax problem). */
+const usage = (): string => t('write FROM -> TO:PORT allowed|blocked|partially');
+
 function parseLine(text: string, lineStart: number, lineEnd: number, bodyStart: number): Assertion {
   // A note: from the first " #" on.
   const rest = text.slice(bodyStart, lineEnd);
@@ -115,8 +118,7 @@ function parseLine(text: string, lineStart: number, lineEnd: number, bodyStart: 
   };
   const noteSpan = noteAt < 0 ? {} : { note: { start: noteAt, end: lineEnd } };
   const fail = (parts: AssertionParts, span: Span, message: string, got: Partial<Assertion> = {}): Assertion => ({ ...base, ...got, parts: { ...parts, ...noteSpan }, problem: { span, message } });
-  const usage = t('write FROM -> TO:PORT allowed|blocked|partially');
-  if (toks.length === 0) return fail({ from: { start: bodyStart, end: bodyStart } }, { start: lineStart, end: lineEnd }, t('empty assertion: {0}', usage));
+  if (toks.length === 0) return fail({ from: { start: bodyStart, end: bodyStart } }, { start: lineStart, end: lineEnd }, t('empty assertion: {0}', usage()));
   // Accept "a->b" written without spaces around the arrow.
   const flat: Token[] = [];
   for (const tok of toks) {
@@ -132,13 +134,13 @@ function parseLine(text: string, lineStart: number, lineEnd: number, bodyStart: 
   }
   const [fromTok, arrowTok, toTok, verdictTok, ...extra] = flat;
   const parts: { from: Span; arrow?: Span; to?: Span; port?: Span; verdict?: Span } = { from: fromTok.span };
-  if (fromTok.text === '->') return fail({ from: { start: fromTok.span.start, end: fromTok.span.start } }, fromTok.span, t('the source is missing before "->": {0}', usage));
+  if (fromTok.text === '->') return fail({ from: { start: fromTok.span.start, end: fromTok.span.start } }, fromTok.span, t('the source is missing before "->": {0}', usage()));
   const from = parseEndpoint(fromTok.text);
   if ('error' in from) return fail(parts, fromTok.span, from.error);
-  if (!arrowTok) return fail(parts, fromTok.span, t('"->" and the destination are missing: {0}', usage), { from: from.spec });
+  if (!arrowTok) return fail(parts, fromTok.span, t('"->" and the destination are missing: {0}', usage()), { from: from.spec });
   parts.arrow = arrowTok.span;
   if (arrowTok.text !== '->') return fail(parts, arrowTok.span, t('expected "->" after the source, not {0}', JSON.stringify(arrowTok.text)), { from: from.spec });
-  if (!toTok) return fail(parts, arrowTok.span, t('the destination is missing after "->": {0}', usage), { from: from.spec });
+  if (!toTok) return fail(parts, arrowTok.span, t('the destination is missing after "->": {0}', usage()), { from: from.spec });
   const dest = splitPort(toTok);
   parts.to = dest.endpoint.span;
   if (dest.port) parts.port = dest.port.span;
