@@ -1,7 +1,14 @@
 /** Runs a request handler so that an exception is logged and answered with a default value. */
 import type { CancellationToken, Connection } from 'vscode-languageserver';
 
+/** Told of every handler and step that runs (the idle collector, node/idleGc.ts, waits for quiet). */
+let onActivity: (() => void) | undefined;
+export function setActivityHook(hook: (() => void) | undefined): void {
+  onActivity = hook;
+}
+
 export function runSafe<T>(connection: Connection, what: string, fallback: T, token: CancellationToken | undefined, fn: () => T): T {
+  onActivity?.();
   if (token?.isCancellationRequested) return fallback;
   try {
     return fn();

@@ -15,7 +15,8 @@ import { quickFixes, setOpenDocuments, toLspDiagnostic, toRange, withoutData } f
 import { lineLocatorOf } from './paths';
 import { assertionLenses } from './assertions';
 import { WorkspaceIndex } from './workspaceIndex';
-import { runSafe, runStepsAcrossTurns } from './runSafe';
+import { runSafe, runStepsAcrossTurns, setActivityHook } from './runSafe';
+import { idleCollector } from '../node/idleGc';
 import { SELECT_RANGE_COMMAND, startAuthoring } from './authoring';
 import { DiskDiagnostics } from './diskDiagnostics';
 import { relativizeText, WATCHED_FILES } from './paths';
@@ -26,6 +27,8 @@ import { startSemanticDiff } from './semanticDiff';
 export interface ServerOptions {
   /** Milliseconds to wait after a change before analysing; 0 analyses at once. */
   readonly debounceMs?: number;
+  /** Collect garbage once idle after heavy work (node/idleGc.ts); default true. */
+  readonly idleGc?: boolean;
 }
 
 /** Documents larger than this get one diagnostic saying so instead of an analysis. */
@@ -34,6 +37,8 @@ export const MAX_DOCUMENT_CHARS = 32 * 1024 * 1024;
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
   const debounceMs = options.debounceMs ?? 150;
+  const idle = options.idleGc === false ? undefined : idleCollector();
+  setActivityHook(idle ? () => idle.activity() : undefined);
   /** Pending analyses per document: a timer (the debounce) or an immediate (the next turn). */
   const timers = new Map<string, { cancel(): void }>();
   let settings: ServerSettings = DEFAULT_SETTINGS;
@@ -213,7 +218,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const analysis = index.analyzeOpen(doc.uri, version, text).analysis;
       // The debounce follows what an edit costs: a first (whole-file) analysis says nothing about that.
       if (incremental) lastCost.set(doc.uri, Date.now() - started);
-      else lastCost.delete(doc.uri);
+      else {
+        lastCost.delete(doc.uri);
+        // A whole file was analysed: collect its garbage before the first keystroke, not in it.
+        idle?.workDone();
+      }
       // A newer edit arrived while we worked: its own analysis will publish.
       if (documents.get(doc.uri)?.version !== version) return;
       publish(doc.uri, version, analysis.diagnostics.map((d) => toLspDiagnostic(doc, d, docsUrl)));
@@ -294,7 +303,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         return yield* primeHoverSteps(ws.world);
       },
       () => index.generation !== generation || !settings.enable,
-      () => undefined,
+      // A World built and primed: collect the garbage of building it before the next hovers.
+      () => idle?.workDone(),
     );
   }
 
