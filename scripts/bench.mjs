@@ -147,9 +147,9 @@ function debounces() {
   const ours = /debounceMs \?\? (\d+)/.exec(fs.readFileSync(path.join(ROOT, 'server', 'src', 'lsp', 'server.ts'), 'utf8'));
   const ylsFile = path.join(ROOT, 'node_modules', 'yaml-language-server', 'out', 'server', 'src', 'yamlSettings.js');
   const yls = /validationDelayMs = (\d+)/.exec(fs.readFileSync(ylsFile, 'utf8'));
-  // Ours may skip the debounce after a fast analysis ("adaptive": delay 1 ms when the last one took < N ms).
-  const adaptive = /\?\? (?:Infinity|0)\) < (\d+) \? (\d+)/.exec(fs.readFileSync(path.join(ROOT, 'server', 'src', 'lsp', 'server.ts'), 'utf8'));
-  return { ours: ours ? Number(ours[1]) : 150, oursAdaptive: adaptive ? { belowMs: Number(adaptive[1]), delayMs: Number(adaptive[2]) } : null, yls: yls ? Number(yls[1]) : 200 };
+  // Ours skips the debounce after a fast analysis ("adaptive": the next turn of the event loop when the last one took < N ms).
+  const adaptive = /CHEAP_ANALYSIS_MS = (\d+)/.exec(fs.readFileSync(path.join(ROOT, 'server', 'src', 'lsp', 'server.ts'), 'utf8'));
+  return { ours: ours ? Number(ours[1]) : 150, oursAdaptive: adaptive ? { belowMs: Number(adaptive[1]), delayMs: 0 } : null, yls: yls ? Number(yls[1]) : 200 };
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -21,11 +21,16 @@ function folderWith(files: Record<string, string>): string {
 
 const POLICY = fs.readFileSync(path.join(repoRoot(), 'examples', 'allow-frontend-to-backend.yaml'), 'utf8');
 
-test('a document opened as it is on disk keeps the World; edits, edits back and changes on disk rebuild it', async () => {
+/** A folder with POLICY as policy.yaml, scanned: the folder, the file's URI and the index. */
+async function scanned(): Promise<{ dir: string; uri: string; index: WorkspaceIndex }> {
   const dir = folderWith({ 'policy.yaml': POLICY });
-  const uri = pathToFileURL(path.join(dir, 'policy.yaml')).href;
   const index = new WorkspaceIndex({}, () => undefined);
   await index.scan([dir]);
+  return { dir, uri: pathToFileURL(path.join(dir, 'policy.yaml')).href, index };
+}
+
+test('a document opened as it is on disk keeps the World; edits, edits back and changes on disk rebuild it', async () => {
+  const { dir, uri, index } = await scanned();
   const world = index.workspace().world;
   const g0 = index.generation;
 
@@ -59,11 +64,8 @@ test('a document opened as it is on disk keeps the World; edits, edits back and 
 });
 
 test('with the alias budget spent, an open document is never taken as its file on disk', async () => {
-  // One file whose aliases exceed the workspace budget: its disk analysis is cut, the open one is not.
-  const dir = folderWith({ 'policy.yaml': POLICY });
-  const uri = pathToFileURL(path.join(dir, 'policy.yaml')).href;
-  const index = new WorkspaceIndex({}, () => undefined);
-  await index.scan([dir]);
+  // Once a workspace's budget ran out, a disk analysis may be cut where the open one is not.
+  const { uri, index } = await scanned();
   const world = index.workspace().world;
   (index.aliasBudget as { ranOutIn?: string }).ranOutIn = uri;
   index.analyzeOpen(uri, 1, POLICY);

@@ -31,6 +31,9 @@ export interface ServerOptions {
   readonly idleGc?: boolean;
 }
 
+/** A document whose last incremental analysis took less than this is analysed on the next turn after an edit, without the debounce. */
+export const CHEAP_ANALYSIS_MS = 50;
+
 /** Documents larger than this get one diagnostic saying so instead of an analysis. */
 export const MAX_DOCUMENT_CHARS = 32 * 1024 * 1024;
 
@@ -363,7 +366,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     // Incremental analysis usually costs a few milliseconds: then answer on the next turn of the
     // event loop (an immediate: the edits already read still coalesce, and no timer's millisecond
     // is waited); slow documents keep the debounce.
-    const cheap = delay0 > 0 && (lastCost.get(doc.uri) ?? 0) < 50;
+    const cheap = delay0 > 0 && (lastCost.get(doc.uri) ?? 0) < CHEAP_ANALYSIS_MS;
     if (delay0 <= 0) {
       validate(doc);
       return;
