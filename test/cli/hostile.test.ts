@@ -190,6 +190,25 @@ test('200 files, each just under the per-file alias budget: the budget of the ru
   }
 });
 
+test('the connectivity commands read files with aliases whole: the alias budget of the run stops them where it stops check', { timeout: 180_000 }, (t) => {
+  // They read the World in pieces (core/worldParts.ts) only while no piece expands an alias.
+  const dir = tempDir('netpol-alias-world-');
+  try {
+    const files = aliasFolder(dir, 5);
+    for (const args of [['traffic', dir, '--from', 'default/a', '--to', 'default/b', '--port', '80'], ['matrix', dir]]) {
+      const r = run(args, 150_000);
+      t.diagnostic(`${args[0]} on 5 alias files: exit ${r.code} in ${r.ms} ms`);
+      assertEnded(r, args[0]);
+      assert.equal(r.code, 2, `${args[0]}: the answer is partial`);
+      const said = r.stderr.split('\n').filter((l) => /aliases expand to more than 3000000 nodes in all the files read/.test(l));
+      assert.equal(said.length, 1, `${args[0]}: ${r.stderr.slice(0, 1000)}`);
+      assert.match(said[0], new RegExp(`the budget ran out in ${escapeRegExp(files[3])};`));
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a folder of 5,000 small YAML files answers in bounded time', { timeout: 180_000 }, (t) => {
   const dir = tempDir('netpol-many-');
   try {

@@ -132,6 +132,14 @@ test('a policy explained once per World is answered from memory, in the locale a
   assert.ok(c);
   const first = explainPolicy(ws.world, c);
   assert.equal(explainPolicy(ws.world, c), first, 'the same text');
+  // Answered from memory: a change to the compiled policy (which a World never makes) does not show.
+  const written = c.namespaceWritten;
+  try {
+    (c as { namespaceWritten: boolean }).namespaceWritten = !written;
+    assert.equal(explainPolicy(ws.world, c), first, 'the kept text, not a new one');
+  } finally {
+    (c as { namespaceWritten: boolean }).namespaceWritten = written;
+  }
   try {
     setLocale('ko');
     const ko = explainPolicy(ws.world, c);

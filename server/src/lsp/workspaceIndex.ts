@@ -64,10 +64,13 @@ export class WorkspaceIndex {
     if (hit && hit.version === version) return hit.analysis;
     const cache = hit?.cache ?? newChunkCache();
     const analysis = analyzeIncremental(uri, text, this.settings, cache);
-    const asOnDisk = this.isAsOnDisk(uri, text);
+    // Compared with the disk's text when opened only: an edit makes it differ (a whole-text
+    // comparison per keystroke is not worth it; an edit back to the disk's text rebuilds, and
+    // closing compares once).
+    const asOnDisk = !hit && this.isAsOnDisk(uri, text);
     this.open.set(uri, { version, analysis, cache, text, asOnDisk });
-    // A document opened as it is on disk, or edited back to it from there, changes nothing the World holds.
-    if (!(asOnDisk && (hit?.asOnDisk ?? true))) this.invalidate();
+    // A document opened as it is on disk changes nothing the World holds.
+    if (!asOnDisk) this.invalidate();
     return analysis;
   }
 
@@ -94,7 +97,8 @@ export class WorkspaceIndex {
     const entry = this.open.get(uri);
     if (!entry) return;
     this.open.delete(uri);
-    if (!entry.asOnDisk) this.invalidate();
+    // The World holds this text (the document's last analysis): closing changes it unless the disk has the same.
+    if (!entry.asOnDisk && !this.isAsOnDisk(uri, entry.text)) this.invalidate();
   }
 
   private files(): FileAnalysis[] {
